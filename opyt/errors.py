@@ -1,0 +1,46 @@
+"""A small error hierarchy. Every message says what was wrong and how to fix it.
+
+The CLI maps these to exit codes (see ``opyt.cli``); the service maps them to
+``application/problem+json`` responses.
+"""
+from __future__ import annotations
+
+
+class OpytError(Exception):
+    """Base of every error Opyt raises on purpose."""
+
+
+class ConfigurationError(OpytError):
+    """A setting (environment variable or option) is missing or wrong."""
+
+
+class StoreError(OpytError):
+    """The store could not be opened, read or written."""
+
+
+class StoreUnavailableError(StoreError):
+    """The store exists but cannot be reached (locked by another process, endpoint down)."""
+
+
+class InputError(OpytError):
+    """An input file or value cannot be read or has the wrong format."""
+
+
+class ValidationFailed(OpytError):
+    """Data does not conform to the SHACL shapes; ``report`` holds the details."""
+
+    def __init__(self, message: str, report) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class QueryError(OpytError):
+    """A SPARQL query is malformed or a stored query is unknown or misused."""
+
+
+class UnknownQueryError(QueryError):
+    """No stored query has the given name."""
+
+
+class OntologyInconsistent(OpytError):
+    """The reasoner found the ontology (or data checked with it) inconsistent."""
