@@ -1,0 +1,39 @@
+# Opyt: `make run` installs, loads the sample documents and serves;
+# `make test` installs and runs the whole test suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install java run test bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml | java
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Opyt needs Python 3.11 or newer"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+# HermiT (the OWL reasoner behind `opyt ontology check`) needs a Java runtime.
+java:
+	@command -v java >/dev/null || { \
+	  echo "Java not found: installing Debian's default-jre-headless"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
+	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless; fi; }
+
+run: install
+	$(BIN)/opyt load samples/sample.ttl
+	$(BIN)/opyt serve --host $(HOST) --port $(PORT)
+
+test: install
+	$(BIN)/pytest -q
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) var *.egg-info
