@@ -1,0 +1,227 @@
+"""The ``opyt`` command line: thin wrappers over plain functions.
+
+Exit codes:
+  0  success
+  1  the data has problems: it does not conform to the shapes, or the ontology is inconsistent
+  2  usage error: unknown command, option, stored query or parameter, or a malformed query
+  3  input error: a file is missing, unreadable, too large or of an unknown format
+  4  store error: the store cannot be opened or reached (locked, endpoint down)
+
+Every command works on the store named by ``OPYT_STORE`` (a directory, embedded
+Oxigraph) or, when ``OPYT_ENDPOINT`` is set, on that SPARQL 1.1 endpoint.
+"""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Iterator, Optional
+
+import typer
+from opyt import catalogue, formats, queries
+from opyt.config import get_settings
+from opyt.errors import (
+    InputError,
+    OntologyInconsistent,
+    OpytError,
+    QueryError,
+    StoreError,
+    ValidationFailed,
+)
+
+EXIT_OK, EXIT_DATA, EXIT_USAGE, EXIT_INPUT, EXIT_STORE = 0, 1, 2, 3, 4
+
+app = typer.Typer(
+    help="Opyt: a semantic catalogue of innovative teaching experience.\n\n" + __doc__.split("\n\n", 1)[1],
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+)
+ontology_app = typer.Typer(help="Work with the OWL ontology.", no_args_is_help=True)
+app.add_typer(ontology_app, name="ontology")
+
+
+class TableFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+class ExportFormat(str, Enum):
+    nq = "nq"
+    trig = "trig"
+    ttl = "ttl"
+    jsonld = "jsonld"
+
+
+def _fail(message: str, code: int) -> typer.Exit:
+    typer.echo(f"error: {message}", err=True)
+    return typer.Exit(code)
+
+
+@contextmanager
+def exit_codes() -> Iterator[None]:
+    """Turn Opyt's errors into a one-line message on stderr and the documented exit code."""
+    try:
+        yield
+    except ValidationFailed as exc:
+        typer.echo(exc.report.text(), err=True)
+        raise _fail(str(exc), EXIT_DATA) from None
+    except OntologyInconsistent as exc:
+        raise _fail(str(exc), EXIT_DATA) from None
+    except QueryError as exc:
+        raise _fail(str(exc), EXIT_USAGE) from None
+    except InputError as exc:
+        raise _fail(str(exc), EXIT_INPUT) from None
+    except StoreError as exc:
+        raise _fail(str(exc), EXIT_STORE) from None
+    except OpytError as exc:
+        raise _fail(str(exc), EXIT_DATA) from None
+
+
+def _store():
+    from opyt.store import open_store
+
+    return open_store(get_settings())
+
+
+def _parse_params(params: list[str]) -> dict[str, str]:
+    values = {}
+    for param in params:
+        name, sep, value = param.partition("=")
+        if not sep or not name.strip():
+            raise QueryError(f"--param {param!r} is not of the form NAME=VALUE")
+        values[name.strip()] = value
+    return values
+
+
+@ontology_app.command("check")
+def ontology_check(
+    alignments: Annotated[bool, typer.Option(help="Include the schema.org and VIVO alignments.")] = True,
+) -> None:
+    """Load the ontology into owlready2 and run the HermiT reasoner; exit 1 if inconsistent."""
+    from opyt.ontology import check_consistency, ontology_graph
+
+    with exit_codes():
+        report = check_consistency(ontology_graph(include_alignments=alignments))
+        typer.echo(report.message)
+        if not report.consistent:
+            raise OntologyInconsistent("the ontology is inconsistent; see the reasoner's explanation above")
+
+
+@app.command()
+def validate(
+    file: Annotated[Optional[Path], typer.Argument(help="An RDF file; without it, the whole store.")] = None,
+    lang: Annotated[str, typer.Option(help="Language of the messages: ru or en.")] = "ru",
+) -> None:
+    """Validate a file or the whole store against the SHACL shapes; exit 0 if it conforms, 1 if not."""
+    from opyt.shapes import validate as shacl_validate
+
+    with exit_codes():
+        if file is not None:
+            data = catalogue.union(catalogue.read_rdf(file).values())
+        else:
+            with _store() as store:
+                data = catalogue.store_data(store)
+        report = shacl_validate(data)
+        typer.echo(report.text(lang))
+        if not report.conforms:
+            raise typer.Exit(EXIT_DATA)
+
+
+@app.command()
+def load(
+    files: Annotated[list[Path], typer.Argument(help="Turtle, N-Triples, N-Quads, TriG, JSON-LD or RDF/XML files.")],
+    graph: Annotated[Optional[str], typer.Option(help="Named graph for triples outside a graph (default: one per file).")] = None,
+) -> None:
+    """Load RDF files through the SHACL gate: a file that does not conform is not written at all."""
+    with exit_codes():
+        graph_iri = queries.expand_iri(graph) if graph else None
+        with _store() as store:
+            for file in files:
+                report = catalogue.load_file(store, file, graph_iri)
+                typer.echo(f"{file}: {report.triples} triples in {len(report.graphs)} graph(s)")
+
+
+@app.command()
+def export(
+    fmt: Annotated[ExportFormat, typer.Option("--format", "-f", help="nq and trig keep the named graphs; ttl merges them.")] = ExportFormat.nq,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+) -> None:
+    """Export the whole store."""
+    with exit_codes():
+        with _store() as store:
+            data = catalogue.export(store, fmt.value)
+        if output:
+            output.write_bytes(data)
+        else:
+            sys.stdout.buffer.write(data)
+
+
+@app.command()
+def stats(
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """How much the store holds: quads, graphs, persons, organisations, practices..."""
+    with exit_codes():
+        with _store() as store:
+            counts = catalogue.stats(store)
+        if fmt is TableFormat.json:
+            typer.echo(json.dumps(counts, ensure_ascii=False, indent=2))
+        else:
+            width = max(map(len, counts))
+            typer.echo("\n".join(f"{name.ljust(width)}  {value}" for name, value in counts.items()))
+
+
+@app.command("queries")
+def list_queries() -> None:
+    """List the stored queries with their parameters."""
+    with exit_codes():
+        for query in queries.all_queries():
+            params = ", ".join(f"{p.name}{'' if p.required else '?'}" for p in query.parameters)
+            typer.echo(f"{query.name}  ({params or 'no parameters'})\n    {query.title}")
+
+
+@app.command()
+def query(
+    name: Annotated[str, typer.Argument(help="A stored query (see `opyt queries`).")],
+    param: Annotated[list[str], typer.Option("--param", "-p", help="NAME=VALUE; IRIs may use prefixes like topic:.")] = [],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.table,
+) -> None:
+    """Run a stored query by name."""
+    with exit_codes():
+        stored = queries.load(name)
+        bindings = stored.bindings(_parse_params(param))
+        with _store() as store:
+            result = store.select(stored.text, bindings)
+        typer.echo(formats.render(fmt.value, result.variables, result.rows))
+
+
+@app.command()
+def facts(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="Only json for now.")] = "json",
+) -> None:
+    """Print every person, organisation and practice as JSON (the evaluator's format)."""
+    from opyt.facts import collect_facts
+
+    with exit_codes():
+        if fmt != "json":
+            raise QueryError(f"facts are printed as json only, not {fmt!r}")
+        with _store() as store:
+            typer.echo(json.dumps(collect_facts(store), ensure_ascii=False, indent=2))
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the catalogue over HTTP (SPARQL endpoint, stored queries, health)."""
+    import uvicorn
+
+    from opyt.service.app import create_app
+
+    with exit_codes():
+        uvicorn.run(create_app(get_settings()), host=host, port=port, workers=1)
