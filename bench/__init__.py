@@ -1,0 +1,1 @@
+"""Benchmarks behind ``make bench``; figures are written into docs/benchmarks.md."""

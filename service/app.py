@@ -1,0 +1,44 @@
+"""Application factory: one store per process, opened at start-up and closed at shutdown."""
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from opyt import catalogue
+from opyt.config import Settings
+from opyt.errors import InputError, OpytError, QueryError, StoreError
+from opyt.service import health, sparql, stored_queries
+
+_STATUS = ((QueryError, 400), (InputError, 400), (StoreError, 503), (OpytError, 500))
+
+
+def create_app(settings: Settings) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        from opyt.store import open_store
+
+        with open_store(settings) as store:
+            catalogue.ensure_vocabulary(store)
+            app.state.store = store
+            yield
+
+    app = FastAPI(
+        title="Opyt",
+        summary="A semantic catalogue of innovative teaching experience.",
+        version="0.1.0",
+        lifespan=lifespan,
+    )
+    app.include_router(health.router)
+    app.include_router(sparql.router)
+    app.include_router(stored_queries.router)
+    app.add_exception_handler(OpytError, _problem)
+    return app
+
+
+async def _problem(request: Request, exc: OpytError) -> JSONResponse:
+    """Errors as RFC 9457 problem details."""
+    status = next(code for kind, code in _STATUS if isinstance(exc, kind))
+    body = {"type": "about:blank", "title": type(exc).__name__, "status": status, "detail": str(exc)}
+    return JSONResponse(body, status_code=status, media_type="application/problem+json")
