@@ -1,0 +1,93 @@
+"""Shared fixtures: a real ``oxigraph serve`` process and clean stores of both backends.
+
+Use ``store`` for tests that must hold for both backends (it runs each test
+twice; the remote run is marked ``remote``, so ``-m "not remote"`` skips it),
+``embedded_store`` or ``remote_store`` for one backend.
+"""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from opyt.store import EmbeddedStore, RemoteStore, Store
+
+SERVER_START_TIMEOUT = 20.0
+
+
+def oxigraph_binary() -> str:
+    """The ``oxigraph`` CLI next to this Python (the venv's bin), else on PATH."""
+    beside_python = Path(sys.executable).parent / "oxigraph"
+    found = str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+    if found is None:
+        pytest.skip("the oxigraph server binary is not installed (pip install oxigraph)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def wait_until_answering(base_url: str, server: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"oxigraph serve exited with {server.returncode}: {log.read_text()}")
+        try:
+            if httpx.get(f"{base_url}/query", params={"query": "ASK {}"}, timeout=1).is_success:
+                return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError(f"oxigraph serve did not answer at {base_url} within {SERVER_START_TIMEOUT:g} s")
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (``http://127.0.0.1:PORT``) of an ``oxigraph serve --union-default-graph`` for the session."""
+    binary = oxigraph_binary()
+    location = tmp_path_factory.mktemp("oxigraph")
+    base_url = f"http://127.0.0.1:{free_port()}"
+    log = location.parent / f"{location.name}.log"
+    command = [binary, "serve", "--location", str(location), "--bind", base_url.removeprefix("http://"), "--union-default-graph"]
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
+    try:
+        wait_until_answering(base_url, server, log)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+@pytest.fixture
+def embedded_store(tmp_path: Path) -> Iterator[EmbeddedStore]:
+    """An empty embedded store in a fresh directory."""
+    with EmbeddedStore(tmp_path / "store") as store:
+        yield store
+
+
+@pytest.fixture
+def remote_store(oxigraph_server: str) -> Iterator[RemoteStore]:
+    """A remote store on the session's server, emptied before the test."""
+    with RemoteStore(f"{oxigraph_server}/query") as store:
+        store.update("DROP ALL")
+        yield store
+
+
+@pytest.fixture(params=["embedded", pytest.param("remote", marks=pytest.mark.remote)])
+def store(request: pytest.FixtureRequest) -> Store:
+    """An empty store of each backend in turn."""
+    return request.getfixturevalue(f"{request.param}_store")
