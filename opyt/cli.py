@@ -106,7 +106,10 @@ def ontology_check(
 
     with exit_codes():
         report = check_consistency(include_alignments=alignments)
-        typer.echo(report.message)
+        typer.echo(
+            f"{report.message}: {report.classes} classes, {report.properties} properties, "
+            f"HermiT {report.seconds:.1f} s"
+        )
         if not report.ok:
             raise OntologyInconsistent("the ontology is inconsistent or has unsatisfiable classes")
 

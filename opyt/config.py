@@ -24,8 +24,8 @@ class Settings(BaseSettings):
 
     store: Path = default_store_path()
     endpoint: str | None = None  # SPARQL 1.1 Query endpoint URL
-    update_endpoint: str | None = None  # SPARQL 1.1 Update URL; defaults to the query URL
-    graph_store: str | None = None  # Graph Store Protocol URL
+    update_endpoint: str | None = None  # SPARQL 1.1 Update URL; for a .../query URL defaults to .../update
+    graph_store: str | None = None  # Graph Store Protocol URL; for a .../query URL defaults to .../store
     user: str | None = None
     password: SecretStr | None = None
     timeout: float = 30.0  # seconds per remote request
