@@ -74,14 +74,18 @@ def insert_data(blocks: Iterable[str]) -> str:
     return "INSERT DATA {\n" + "\n".join(blocks) + "\n}"
 
 
-def insert_quads(quads: Iterable[ox.Quad]) -> str:
-    """One ``INSERT DATA`` update that adds all the quads (one transaction on the server)."""
+def triples_by_graph(quads: Iterable[ox.Quad]) -> dict[str, list[ox.Triple]]:
     by_graph: dict[str, list[ox.Triple]] = defaultdict(list)
     for quad in quads:
         by_graph[quad.graph_name.value].append(quad.triple)
+    return by_graph
+
+
+def insert_quads(quads: Iterable[ox.Quad]) -> str:
+    """One ``INSERT DATA`` update that adds all the quads (one transaction on the server)."""
     return insert_data(
         graph_block(graph, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES).decode())
-        for graph, triples in by_graph.items()
+        for graph, triples in triples_by_graph(quads).items()
     )
 
 
