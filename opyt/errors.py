@@ -44,3 +44,39 @@ class UnknownQueryError(QueryError):
 
 class OntologyInconsistent(OpytError):
     """The reasoner found the ontology (or data checked with it) inconsistent."""
+
+
+class UnreadableDocument(InputError):
+    """A document file could not be turned into text; the subclasses say why."""
+
+
+class DocumentNotFound(UnreadableDocument):
+    """The document file does not exist."""
+
+
+class UnsupportedFormat(UnreadableDocument):
+    """The file is of a kind the readers cannot read (by extension or by content)."""
+
+
+class DocumentTooLarge(UnreadableDocument):
+    """The file is over the size limit; it was not read."""
+
+
+class EmptyDocument(UnreadableDocument):
+    """The file is empty or holds no text."""
+
+
+class CorruptDocument(UnreadableDocument):
+    """A .docx, .odt or .pdf file is damaged or is not what its extension says."""
+
+
+class NoTextLayer(UnreadableDocument):
+    """A PDF holds only images (a scan): it needs OCR before it can be read."""
+
+
+class BinaryNotText(UnreadableDocument):
+    """A file named as text holds binary data."""
+
+
+class UnknownEncoding(UnreadableDocument):
+    """A text file is neither Unicode (UTF-8, or UTF-16/32 with a byte-order mark) nor Russian in cp1251 or KOI8-R."""
