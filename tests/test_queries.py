@@ -147,3 +147,14 @@ def test_topic_holders_holder_without_organisation_is_not_joined_to_every_labell
     assert sergeeva["organisation"] is None
     assert sergeeva["organisationName"] is None
     assert sergeeva["municipalityName"] is None and sergeeva["regionName"] is None
+
+
+def test_dissemination_events_are_not_taken_for_practices(loaded: Store) -> None:
+    # the event has a title, two holders, a topic, a form, a model and a level, like a practice
+    assert values(run(loaded, "topic-holders", topic="topic:egeMathProfileTask18"), "practice") == [TASK18_METHOD]
+    assert EVENT not in values(run(loaded, "organisation-practices", organisation=KVARKEN_SCHOOL), "practice")
+    school = [r for r in run(loaded, "organisations-per-municipality") if r["organisation"] == KVARKEN_SCHOOL]
+    assert school[0]["practices"].toPython() == 2
+    assert EVENT not in values(run(loaded, "practices-by-model-level"), "practice")
+    pairs = [{row["holder"], row["coholder"]} for row in run(loaded, "coholder-network")]
+    assert {TAZHENOVA, KRAVCHENKO} not in pairs
