@@ -158,3 +158,31 @@ def test_dissemination_events_are_not_taken_for_practices(loaded: Store) -> None
     assert EVENT not in values(run(loaded, "practices-by-model-level"), "practice")
     pairs = [{row["holder"], row["coholder"]} for row in run(loaded, "coholder-network")]
     assert {TAZHENOVA, KRAVCHENKO} not in pairs
+
+
+REGIONLESS = """
+@prefix opyt: <https://w3id.org/opyt/ontology#> .
+@prefix id: <https://w3id.org/opyt/id/> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+id:municipality-nowhere a opyt:Municipality ; rdfs:label "Безрегионный район"@ru .
+id:org-nowhere-school a org:Organization, opyt:School ; rdfs:label "МБОУ «СОШ без региона»"@ru ;
+    opyt:municipality id:municipality-nowhere .
+""".encode()
+
+
+def test_organisations_per_municipality_region_parameter_keeps_only_that_region(loaded: Store) -> None:
+    loaded.load(REGIONLESS, "ttl", GRAPH["doc/regionless"])
+    try:
+        rows = run(loaded, "organisations-per-municipality", region="id:region-chelyabinsk")
+        orenburg = run(loaded, "organisations-per-municipality", region=ORENBURG)
+        everything = run(loaded, "organisations-per-municipality")
+    finally:
+        loaded.drop_graph(GRAPH["doc/regionless"])
+    assert sorted(values(rows, "organisation")) == sorted([LYCEUM, AUTHORITY])
+    assert {(row["region"], str(row["regionName"])) for row in rows} == {(CHELYABINSK, "Челябинская область")}
+    assert sorted(values(orenburg, "organisation")) == sorted([KINDERGARTEN, KVARKEN_SCHOOL, RMK])
+    # without the parameter, a municipality of no known region is still listed
+    [nowhere] = [row for row in everything if row["organisation"] == ID["org-nowhere-school"]]
+    assert nowhere["regionName"] is None
+    assert len(everything) == 6
