@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Iterable
 
 from rdflib import Dataset, Graph, Literal, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS
 
 from opyt import queries
@@ -26,8 +27,13 @@ EXPORT_FORMATS = {"nq": "nquads", "trig": "trig", "ttl": "turtle", "jsonld": "js
 
 
 def vocabulary_version(vocabulary: Graph) -> str:
-    """A fingerprint of the ontology and schemes, to notice when the store's copy is stale."""
-    lines = sorted(line for line in vocabulary.serialize(format="nt").splitlines() if line)
+    """A fingerprint of the ontology and schemes, to notice when the store's copy is stale.
+
+    Blank nodes are given canonical labels first: the parser names them afresh on
+    every parse, and the same vocabulary must always have the same version.
+    """
+    canonical = to_canonical_graph(vocabulary)
+    lines = sorted(line for line in canonical.serialize(format="nt").splitlines() if line)
     return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
