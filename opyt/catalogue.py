@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cache
 from pathlib import Path
 from typing import Iterable
 
@@ -37,6 +38,14 @@ def vocabulary_version(vocabulary: Graph) -> str:
     return "sha256:" + hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
+@cache
+def _packaged_vocabulary_version() -> str:
+    """The version of the vocabulary shipped with the package; it cannot change while the process runs."""
+    from opyt.ontology import ontology_graph
+
+    return vocabulary_version(ontology_graph())
+
+
 def ensure_vocabulary(store) -> bool:
     """Put the ontology and concept schemes into their named graph unless the same version is there.
 
@@ -44,10 +53,10 @@ def ensure_vocabulary(store) -> bool:
     """
     from opyt.ontology import ontology_graph
 
-    vocabulary = ontology_graph()
-    version = Literal(vocabulary_version(vocabulary))
+    version = Literal(_packaged_vocabulary_version())
     if store.ask("ASK { GRAPH ?g { ?g ?p ?version } }", {"g": ONTOLOGY_GRAPH, "p": DCTERMS.hasVersion, "version": version}):
         return False
+    vocabulary = ontology_graph()
     vocabulary.add((ONTOLOGY_GRAPH, DCTERMS.hasVersion, version))
     store.replace_graph(ONTOLOGY_GRAPH, vocabulary)
     return True
