@@ -49,6 +49,11 @@ class TableFormat(str, Enum):
     csv = "csv"
 
 
+class Lang(str, Enum):
+    ru = "ru"
+    en = "en"
+
+
 class ExportFormat(str, Enum):
     nq = "nq"
     trig = "trig"
@@ -117,7 +122,7 @@ def ontology_check(
 @app.command()
 def validate(
     file: Annotated[Optional[Path], typer.Argument(help="An RDF file; without it, the whole store.")] = None,
-    lang: Annotated[str, typer.Option(help="Language of the messages: ru or en.")] = "ru",
+    lang: Annotated[Lang, typer.Option(help="Language of the messages.")] = Lang.ru,
 ) -> None:
     """Validate a file or the whole store against the SHACL shapes; exit 0 if it conforms, 1 if not."""
     from opyt.shapes import validate as shacl_validate
@@ -129,7 +134,7 @@ def validate(
             with _store() as store:
                 data = catalogue.store_data(store)
         report = shacl_validate(data)
-        typer.echo(report.text(lang))
+        typer.echo(report.text(lang.value))
         if not report.conforms:
             raise typer.Exit(EXIT_DATA)
 
