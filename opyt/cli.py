@@ -62,7 +62,8 @@ class ExportFormat(str, Enum):
 
 
 def _fail(message: str, code: int) -> typer.Exit:
-    typer.echo(f"error: {message}", err=True)
+    # one line, whatever the message holds (parsers' messages quote the input over several lines)
+    typer.echo(f"error: {' '.join(message.split())}", err=True)
     return typer.Exit(code)
 
 

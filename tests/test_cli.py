@@ -150,3 +150,13 @@ def test_validate_with_an_unknown_language_is_a_usage_error() -> None:
     assert result.exit_code == 2
     assert "'de' is not one of 'ru', 'en'" in result.stderr
     assert result.exception is None or isinstance(result.exception, SystemExit)
+
+
+def test_a_parser_error_over_several_lines_is_printed_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "broken.ttl"
+    path.write_text("<https://w3id.org/opyt/id/x> <https://w3id.org/opyt/id/p> ", encoding="utf-8")
+    result = opyt("load", str(path))
+    assert result.exit_code == 3
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {path}: cannot be read as turtle: ")
+    assert "Bad syntax" in line
