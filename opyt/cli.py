@@ -164,7 +164,10 @@ def export(
         with _store() as store:
             data = catalogue.export(store, fmt.value)
         if output:
-            output.write_bytes(data)
+            try:
+                output.write_bytes(data)
+            except OSError as exc:
+                raise InputError(f"{output}: cannot be written: {exc.strerror or exc}") from exc
         else:
             sys.stdout.buffer.write(data)
 

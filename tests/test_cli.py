@@ -160,3 +160,10 @@ def test_a_parser_error_over_several_lines_is_printed_on_one_line(tmp_path: Path
     [line] = result.stderr.splitlines()
     assert line.startswith(f"error: {path}: cannot be read as turtle: ")
     assert "Bad syntax" in line
+
+
+def test_export_to_a_path_that_cannot_be_written_is_an_input_error(tmp_path: Path) -> None:
+    output = tmp_path / "no" / "such" / "folder" / "export.nq"
+    result = opyt("export", "-o", str(output))
+    assert result.exit_code == 3, result.exception
+    assert result.stderr == f"error: {output}: cannot be written: No such file or directory\n"
