@@ -90,7 +90,11 @@ def exit_codes() -> Iterator[None]:
 def _store():
     from opyt.store import open_store
 
-    return open_store(get_settings())
+    settings = get_settings()
+    try:
+        return open_store(settings)
+    except OSError as exc:  # the directory cannot be made: a file in the way, no permission
+        raise StoreError(f"Cannot open the store directory {settings.store}: {exc.strerror or exc}") from exc
 
 
 def _parse_params(params: list[str]) -> dict[str, str]:

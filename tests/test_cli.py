@@ -167,3 +167,11 @@ def test_export_to_a_path_that_cannot_be_written_is_an_input_error(tmp_path: Pat
     result = opyt("export", "-o", str(output))
     assert result.exit_code == 3, result.exception
     assert result.stderr == f"error: {output}: cannot be written: No such file or directory\n"
+
+
+def test_a_store_path_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "store.txt"
+    path.write_text("not a store", encoding="utf-8")
+    result = opyt("stats", OPYT_STORE=str(path))
+    assert result.exit_code == 4, result.exception
+    assert result.stderr == f"error: Cannot open the store directory {path}: File exists\n"
