@@ -3,7 +3,8 @@
 Exit codes:
   0  success
   1  the data has problems: it does not conform to the shapes, or the ontology is inconsistent
-  2  usage error: unknown command, option, stored query or parameter, or a malformed query
+  2  usage error: unknown command, option, stored query or parameter, a malformed query,
+     or a setting (OPYT_* variable) that cannot be read
   3  input error: a file is missing, unreadable, too large or of an unknown format
   4  store error: the store cannot be opened or reached (locked, endpoint down)
 
@@ -20,9 +21,11 @@ from pathlib import Path
 from typing import Annotated, Iterator, Optional
 
 import typer
+from pydantic import ValidationError as SettingsError
 from opyt import catalogue, formats, queries
-from opyt.config import get_settings
+from opyt.config import Settings, get_settings
 from opyt.errors import (
+    ConfigurationError,
     InputError,
     OntologyInconsistent,
     OpytError,
@@ -77,7 +80,7 @@ def exit_codes() -> Iterator[None]:
         raise _fail(str(exc), EXIT_DATA) from None
     except OntologyInconsistent as exc:
         raise _fail(str(exc), EXIT_DATA) from None
-    except QueryError as exc:
+    except (QueryError, ConfigurationError) as exc:
         raise _fail(str(exc), EXIT_USAGE) from None
     except InputError as exc:
         raise _fail(str(exc), EXIT_INPUT) from None
@@ -87,10 +90,18 @@ def exit_codes() -> Iterator[None]:
         raise _fail(str(exc), EXIT_DATA) from None
 
 
+def _settings() -> Settings:
+    try:
+        return get_settings()
+    except SettingsError as exc:
+        problems = "; ".join(f"OPYT_{'_'.join(map(str, e['loc'])).upper()}: {e['msg']}" for e in exc.errors())
+        raise ConfigurationError(f"a setting cannot be read: {problems}") from None
+
+
 def _store():
     from opyt.store import open_store
 
-    settings = get_settings()
+    settings = _settings()
     try:
         return open_store(settings)
     except OSError as exc:  # the directory cannot be made: a file in the way, no permission
@@ -240,4 +251,4 @@ def serve(
     from opyt.service.app import create_app
 
     with exit_codes():
-        uvicorn.run(create_app(get_settings()), host=host, port=port, workers=1)
+        uvicorn.run(create_app(_settings()), host=host, port=port, workers=1)

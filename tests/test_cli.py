@@ -175,3 +175,10 @@ def test_a_store_path_that_is_a_file_is_a_store_error(tmp_path: Path) -> None:
     result = opyt("stats", OPYT_STORE=str(path))
     assert result.exit_code == 4, result.exception
     assert result.stderr == f"error: Cannot open the store directory {path}: File exists\n"
+
+
+def test_a_malformed_setting_is_a_usage_error() -> None:
+    result = opyt("stats", OPYT_TIMEOUT="half a minute")
+    assert result.exit_code == 2, result.exception
+    [line] = result.stderr.splitlines()
+    assert line.startswith("error: a setting cannot be read: OPYT_TIMEOUT: ")
