@@ -13,7 +13,7 @@ from typing import Iterator
 from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
-from opyt.namespace import FORM, GRAPH, ID, LEVEL, MODEL, OPYT, SCHEME
+from opyt.namespace import FORM, GRAPH, ID, LEVEL, MODEL, OPYT, SCHEME, concepts
 
 TRIPLES_PER_PRACTICE = 25  # measured average of what practice_quads() and its agents emit
 _KINDS = [OPYT.School, OPYT.School, OPYT.School, OPYT.Kindergarten, OPYT.MethodologicalService, OPYT.EducationAuthority]
@@ -38,6 +38,7 @@ class SyntheticCatalogue:
         self.practices = practices
         self.rng = random.Random(seed)
         self.topics = topic_concepts()
+        self.forms, self.models, self.levels = concepts(FORM), concepts(MODEL), concepts(LEVEL)
         self.regions = max(1, practices // 500)
         self.municipalities = max(2, practices // 20)
         self.organisations = max(4, practices // 2)
@@ -63,14 +64,15 @@ class SyntheticCatalogue:
         yield _nq(practice, DCTERMS.title, Literal(title, lang="ru"), g)
         yield _nq(practice, OPYT.organisation, organisation[0], g)
         for _ in range(rng.choice((1, 1, 2))):
-            holder = ID[f"person/{rng.randrange(self.practices * 4 // 5 + 1)}"]
+            person = rng.randrange(self.practices * 4 // 5 + 1)
+            holder = ID[f"person/{person}"]
             yield _nq(practice, OPYT.holder, holder, g)
-            yield from self._person(holder, organisation[0], g, doc)
+            yield from self._person(holder, ID[f"org/{person % self.organisations}"], g, doc)
         for concept in rng.sample(self.topics, rng.choice((1, 2))):
             yield _nq(practice, OPYT.topic, concept, g)
-        yield _nq(practice, OPYT.form, rng.choice(list(FORM)), g)
-        yield _nq(practice, OPYT.model, rng.choice(list(MODEL)), g)
-        yield _nq(practice, OPYT.level, rng.choice(list(LEVEL)), g)
+        yield _nq(practice, OPYT.form, rng.choice(self.forms), g)
+        yield _nq(practice, OPYT.model, rng.choice(self.models), g)
+        yield _nq(practice, OPYT.level, rng.choice(self.levels), g)
         yield _nq(practice, PROV.wasDerivedFrom, doc, g)
         evidence = ID[f"evidence/{number}"]
         yield _nq(practice, OPYT.evidence, evidence, g)
@@ -88,7 +90,7 @@ class SyntheticCatalogue:
         yield _nq(doc, OPYT.sha256, Literal(hashlib.sha256(str(doc).encode()).hexdigest()), g)
 
     def _person(self, person: URIRef, organisation: URIRef, g: URIRef, doc: URIRef) -> Iterator[str]:
-        surname = self.rng.choice(_SURNAMES)
+        surname = _SURNAMES[int(person.rsplit("/", 1)[1]) % len(_SURNAMES)]
         yield _nq(person, RDF.type, FOAF.Person, g)
         yield _nq(person, RDFS.label, Literal(f"{surname} А.Б."), g)
         yield _nq(person, FOAF.familyName, Literal(surname), g)

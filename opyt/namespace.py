@@ -162,3 +162,8 @@ PREFIXES = {
     "topic": str(TOPIC),
     "id": str(ID),
 }
+
+
+def concepts(scheme: type[DefinedNamespace]) -> list[URIRef]:
+    """Every term of a closed namespace, in declaration order."""
+    return [scheme[name] for name in scheme.__annotations__]
