@@ -46,13 +46,16 @@ class Store(ABC):
     ``graph_names``, ``count`` and ``dump`` cover the named graphs only; nothing
     in Opyt writes to the unnamed default graph.
 
-    Query bindings are passed as data, never formatted into the query text. A
-    bound variable must be projected by the SELECT (Oxigraph refuses others) and
-    be in scope at the top level of the query, not only inside a sub-select or an
-    aggregate: the remote backend binds with a trailing ``VALUES`` block, which is
-    joined with the query's solutions after grouping, while Oxigraph substitutes
-    the value before evaluation; the two agree only for top-level variables.
+    Query bindings are passed as data, never formatted into the query text:
+    Oxigraph substitutes the values before evaluation; the remote backend puts a
+    ``VALUES`` block first inside the outermost ``WHERE {``, which a server joins
+    before anything else. A bound variable must be projected by the SELECT
+    (Oxigraph refuses others) and must not be the target of a top-level BIND.
     """
+
+    def query(self, sparql: str, bindings: Bindings | None = None) -> QueryOutcome:
+        """Runs a query of any form: rows for SELECT, a bool for ASK, a graph for CONSTRUCT/DESCRIBE."""
+        return self._query(sparql, bindings)
 
     def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
         return _expect(self._query(sparql, bindings), SelectResult, "select() needs a SELECT query")

@@ -19,7 +19,7 @@ from SPARQLWrapper.SPARQLExceptions import EndPointNotFound, QueryBadFormed, SPA
 from opyt.errors import InputError, QueryError, StoreError, StoreUnavailableError
 from opyt.store.base import QueryOutcome, Store, query_outcome
 from opyt.store.rdf import DumpFormat, insert_quads, ntriples, parse_quads, serialize_dataset, triples_by_graph
-from opyt.store.terms import Bindings, graph_from_triples, named_node, new_graph, oxigraph_bindings, values_clause
+from opyt.store.terms import Bindings, graph_from_triples, named_node, new_graph, oxigraph_bindings, with_values
 
 QUERY_ACCEPT = "application/sparql-results+json, application/n-triples;q=0.9"
 ALL_QUADS = "SELECT ?g ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } }"
@@ -58,7 +58,7 @@ class RemoteStore(Store):
         return f"RemoteStore({self.query_url})"
 
     def _query(self, sparql: str, bindings: Bindings | None) -> QueryOutcome:
-        request = sparql + values_clause(oxigraph_bindings(bindings))
+        request = with_values(sparql, oxigraph_bindings(bindings))
         return query_outcome(self._query_results(request))
 
     def update(self, sparql: str) -> None:
