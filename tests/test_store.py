@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 from pydantic import SecretStr
 from rdflib import RDFS, BNode, Graph, Literal, Namespace, URIRef
@@ -17,6 +18,7 @@ from opyt.config import Settings
 from opyt.errors import InputError, QueryError, StoreError, StoreUnavailableError
 from opyt.namespace import GRAPH, OPYT
 from opyt.store import EmbeddedStore, RemoteStore, Store, open_store
+from opyt.store.terms import with_values
 
 EX = Namespace("http://example.org/")
 DOC1, DOC2, DOC3 = GRAPH["doc-1"], GRAPH["doc-2"], GRAPH["doc-3"]
@@ -221,9 +223,20 @@ def test_a_comment_on_the_last_line_does_not_hide_the_bindings(catalogue: Store)
     assert catalogue.select(query, {"keyword": Literal("нет")}).rows == []
 
 
-def test_embedded_store_binds_only_projected_variables(embedded_store: EmbeddedStore) -> None:
-    with pytest.raises(QueryError, match="SELECT projection"):
-        embedded_store.select("SELECT ?s WHERE { ?s ?p ?o }", {"o": Literal("x")})
+def test_a_bound_variable_filters_even_when_not_projected(catalogue: Store) -> None:
+    query = PREFIXES + "SELECT DISTINCT ?practice WHERE { ?practice opyt:keyword ?keyword }"
+    assert catalogue.select(query).rows == [{"practice": EX.p1}]
+    assert catalogue.select(query, {"keyword": Literal("проект")}).rows == [{"practice": EX.p1}]
+    assert catalogue.select(query, {"keyword": Literal("нет")}).rows == []
+
+
+def test_bindings_go_first_inside_the_outer_where_outside_comments_and_strings() -> None:
+    bindings = {"s": ox.NamedNode("http://example.org/x")}
+    query = 'PREFIX a: <http://x#> # WHERE {\nSELECT * WHERE { ?s ?p "WHERE {" } # WHERE {'
+    assert with_values(query, bindings) == (
+        'PREFIX a: <http://x#> # WHERE {\nSELECT * WHERE {\nVALUES (?s) { (<http://example.org/x>) }\n ?s ?p "WHERE {" } # WHERE {'
+    )
+    assert with_values("SELECT * { ?s ?p ?o }", bindings).endswith("VALUES (?s) { (<http://example.org/x>) }\n")
 
 
 @pytest.mark.remote

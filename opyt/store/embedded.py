@@ -12,7 +12,7 @@ from rdflib import Graph
 from opyt.errors import InputError, QueryError, StoreError, StoreUnavailableError
 from opyt.store.base import QueryOutcome, Store, query_outcome
 from opyt.store.rdf import DumpFormat, graph_block, insert_data, ntriples, parse_quads, serialize_dataset
-from opyt.store.terms import Bindings, graph_from_triples, iri_ref, named_node, oxigraph_bindings
+from opyt.store.terms import Bindings, graph_from_triples, iri_ref, named_node, oxigraph_bindings, with_values
 
 
 class EmbeddedStore(Store):
@@ -29,9 +29,14 @@ class EmbeddedStore(Store):
         return f"EmbeddedStore({self.path or 'in memory'})"
 
     def _query(self, sparql: str, bindings: Bindings | None) -> QueryOutcome:
-        substitutions = {ox.Variable(name): term for name, term in oxigraph_bindings(bindings).items()}
+        """Bindings go in as a leading ``VALUES`` block, as on the remote backend.
+
+        Oxigraph's ``substitutions`` gives the same answers but slower plans
+        (organisation-practices 842 ms against 76 ms at 200k triples), and one
+        mechanism for both backends keeps their answers identical.
+        """
         with _translated_errors(QueryError, "Malformed SPARQL query"):
-            result = self._open().query(sparql, use_default_graph_as_union=True, substitutions=substitutions or None)
+            result = self._open().query(with_values(sparql, oxigraph_bindings(bindings)), use_default_graph_as_union=True)
             return query_outcome(result)
 
     def update(self, sparql: str) -> None:
