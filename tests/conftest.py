@@ -37,6 +37,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+@pytest.fixture
+def closed_port_url() -> str:
+    """A SPARQL endpoint URL on a loopback port where nothing listens."""
+    return f"http://127.0.0.1:{free_port()}/query"
+
+
 def wait_until_answering(base_url: str, server: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT
     while time.monotonic() < deadline:

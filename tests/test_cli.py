@@ -7,7 +7,6 @@ import csv
 import io
 import json
 import os
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -140,14 +139,6 @@ def non_conforming(tmp_path: Path) -> Path:
     path = tmp_path / "no-holder.ttl"
     graph.serialize(path, format="turtle")
     return path
-
-
-@pytest.fixture
-def closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/query"
 
 
 # --- exit 0 ---------------------------------------------------------------------------------

@@ -94,14 +94,6 @@ def catalogue(store: Store) -> Store:
 
 
 @pytest.fixture
-def closed_port_url() -> str:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    return f"http://127.0.0.1:{port}/query"
-
-
-@pytest.fixture
 def silent_server_url() -> Iterator[str]:
     """A port that accepts connections and never answers."""
     with socket.socket() as listener:
