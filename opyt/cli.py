@@ -3,8 +3,10 @@
 Exit codes:
   0  success
   1  the data has problems: it does not conform to the shapes, or the ontology is inconsistent
+  1  also: ``opyt ingest`` quarantined a document (it does not conform) or could not read one
   2  usage error: unknown command, option, stored query or parameter, a malformed query,
-     or a setting (OPYT_* variable) that cannot be read
+     a setting (OPYT_* variable) that cannot be read, or ``opyt remove`` of a document
+     the store does not hold
   3  input error: a file is missing, unreadable, too large or of an unknown format
   4  store error: the store cannot be opened or reached (locked, endpoint down)
 
@@ -238,6 +240,87 @@ def facts(
             raise QueryError(f"facts are printed as json only, not {fmt!r}")
         with _store() as store:
             typer.echo(json.dumps(collect_facts(store), ensure_ascii=False, indent=2))
+
+
+class _ProgressBar:
+    """A progress bar on stderr, shown only when there are more than ``PROGRESS_AFTER`` files."""
+
+    def __init__(self) -> None:
+        self._bar = None
+
+    def __call__(self, report, done: int, total: int) -> None:
+        if total <= PROGRESS_AFTER:
+            return
+        if self._bar is None:
+            self._bar = typer.progressbar(length=total, label="ingest", file=sys.stderr, show_pos=True)
+            self._bar.__enter__()
+        self._bar.update(1)
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+INGEST_COLUMNS = ["file", "status", "persons", "organisations", "practices", "triples", "seconds", "message"]
+PROGRESS_AFTER = 3
+
+
+@app.command()
+def ingest(
+    paths: Annotated[list[Path], typer.Argument(help="Document files (.docx .odt .pdf .txt .md) or folders.")],
+    fmt: Annotated[TableFormat, typer.Option("--format", "-f", help="Format of the summary.")] = TableFormat.table,
+    force: Annotated[bool, typer.Option(help="Re-ingest documents whose sha256 is unchanged.")] = False,
+) -> None:
+    """Read documents into the catalogue: one named graph each, through the SHACL gate.
+
+    Exit 0 when every document was ingested or unchanged, 1 when any was
+    quarantined (does not conform: nothing written, report in quarantine/
+    beside the store) or failed (unreadable file, extraction error).
+    """
+    from rdflib import Literal
+
+    from opyt.ingest.pipeline import ingest_paths
+
+    with exit_codes():
+        quarantine = _settings().store.parent / "quarantine"
+        bar = _ProgressBar()
+        with _store() as store:
+            try:
+                reports = ingest_paths(store, paths, progress=bar, quarantine_dir=quarantine, force=force)
+            finally:
+                bar.close()
+        rows = [
+            {
+                "file": Literal(Path(r.file).name), "status": Literal(r.status), "persons": Literal(r.persons),
+                "organisations": Literal(r.organisations), "practices": Literal(r.practices),
+                "triples": Literal(r.triples), "seconds": Literal(round(r.seconds, 2)), "message": Literal(r.message),
+            }
+            for r in reports
+        ]
+        typer.echo(formats.render(fmt.value, INGEST_COLUMNS, rows))
+        problems = [r for r in reports if not r.ok]
+        for report in problems:
+            typer.echo(f"{report.status}: {report.file}: {report.message}", err=True)
+        if not reports:
+            typer.echo("no document files found", err=True)
+        if problems:
+            raise typer.Exit(EXIT_DATA)
+
+
+@app.command()
+def remove(
+    document: Annotated[str, typer.Argument(help="A document's file name, id:doc/… or graph:doc/… IRI.")],
+) -> None:
+    """Remove one document's graph; what other documents say about shared persons and organisations stays."""
+    from opyt.ingest.pipeline import UnknownDocument, remove_document
+
+    with exit_codes():
+        with _store() as store:
+            try:
+                removed = remove_document(store, document)
+            except UnknownDocument as exc:
+                raise _fail(str(exc), EXIT_USAGE) from None
+        typer.echo(f"removed {removed}")
 
 
 @app.command()
