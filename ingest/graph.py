@@ -16,7 +16,9 @@ organisation                ``id:org/<normalised name>--<place>``: the name with
                             form, quotes and punctuation; the place is the region for
                             institutes and universities (one «ИРО Краснодарского края»
                             whichever district mentions it), else the municipality,
-                            else the region, else the document
+                            else the region, else the document's municipality or region,
+                            else the document. An organisation with a municipality but
+                            no region is placed in the document's region.
 person                      ``id:person/<family name>-<initials>--<place>``: the place is
                             the municipality (of the person's organisation, else of the
                             document), else the organisation, else the region, else the
@@ -31,6 +33,18 @@ evidence                    ``id:evidence/<file slug>/<start>-<end>``
 A ``<slug>`` is lower-case ASCII: Cyrillic transliterated, anything else a
 hyphen, cut to ``MAX_SLUG`` characters; a slug that lost information (cut, or
 a name with no letters) gets a short hash of the original so that it stays unique.
+
+Practices are identified by title *and* holders: the same title from two
+documents with the same holders is one practice. Roles: a practice's person
+holders get a role of type holder in it; each position a person has as written
+(``Person.roles``) is a role in their organisation (else in the practices they
+hold): head for «директор», «начальник», «заведующий», supervisor for «научный
+руководитель» (in the practices they hold), staff otherwise.
+
+Literals: names, titles and labels of organisations, territories and practices
+are tagged ``@ru``; persons' names, quotes and times as written are plain
+strings, as in ``samples/sample.ttl``; file name, digest, initials, legal form
+and genre are ``xsd:string``.
 
 Forms and topics are local names of the FORM and TOPIC concepts; an unknown
 one is dropped with a warning (logged), as is a holder, member organisation or
@@ -173,6 +187,20 @@ def _organisation_place(organisation: Organisation, facts: DocumentFacts) -> str
     return slug(place) if place else "doc-" + file_slug(facts.file_name)
 
 
+def organisation_region(organisation: Organisation, facts: DocumentFacts) -> str | None:
+    """The organisation's region; an organisation with a municipality but no region is taken to lie
+    in the document's region (municipal documents name partners from their own region).
+
+    So the municipality node, whose IRI names its region, is the same whether or
+    not the extractor repeated the region for each organisation, and an
+    organisation never gets two municipalities from two documents. An
+    organisation without a municipality gets no region by default: it may be federal.
+    """
+    if organisation.region:
+        return organisation.region
+    return facts.region if organisation.municipality else None
+
+
 def person_iri(person: Person, facts: DocumentFacts, organisation: Organisation | None) -> URIRef:
     initials = "-".join(slug(part) for part in re.findall(r"\w+", person_initials(person)))
     name = slug(person.family_name) + (f"-{initials}" if initials else "")
@@ -266,9 +294,16 @@ class _Builder:
         self.add(subject, RDF.type, rdf_type)
         self.add(subject, PROV.wasDerivedFrom, self.document)
         for span in spans:
-            self.add(subject, OPYT.evidence, self.evidence(span))
+            evidence = self.evidence(span)
+            if evidence is not None:
+                self.add(subject, OPYT.evidence, evidence)
 
-    def evidence(self, span: Span, justifies: URIRef | None = None) -> URIRef:
+    def evidence(self, span: Span, justifies: URIRef | None = None) -> URIRef | None:
+        """The evidence node of ``span``; None (and a warning) for a blank quote or impossible offsets."""
+        if not span.quote.strip() or span.start < 0 or span.end < span.start:
+            log.warning("%s: evidence %d-%d %r is blank or has impossible offsets; left out",
+                        self.facts.file_name, span.start, span.end, span.quote[:40])
+            return None
         node = evidence_iri(self.facts, span)
         if (node, RDF.type, OPYT.Evidence) not in self.graph:
             self.add(node, RDF.type, OPYT.Evidence)
@@ -329,16 +364,17 @@ class _Builder:
         kind_class = ORGANISATION_CLASSES.get(organisation.kind)
         if kind_class is not None:
             self.add(node, RDF.type, kind_class)
-        self.add(node, RDFS.label, Literal(organisation.name.strip(), lang=LANG))
+        self.add(node, RDFS.label, Literal((organisation.name.strip() or organisation.key.strip()), lang=LANG))
         for alias in organisation.aliases:
             if alias.strip() and alias.strip() != organisation.name.strip():
                 self.add(node, SKOS.altLabel, Literal(alias.strip(), lang=LANG))
         if organisation.legal_form:
             self.add(node, OPYT.legalForm, Literal(organisation.legal_form, datatype=XSD.string))
-        municipality = self.municipality(organisation.municipality, organisation.region)
+        region_name = organisation_region(organisation, self.facts)
+        municipality = self.municipality(organisation.municipality, region_name)
         if municipality is not None:
             self.add(node, OPYT.municipality, municipality)
-        region = self.region(organisation.region)
+        region = self.region(region_name)
         if region is not None:
             self.add(node, OPYT.region, region)
 
@@ -357,7 +393,8 @@ class _Builder:
         node = person_iri(person, self.facts, organisation)
         self.persons[person.key] = node
         self.fact(node, FOAF.Person, person.spans)
-        self.add(node, RDFS.label, Literal(person.key.strip()))
+        label = person.key.strip() or " ".join(filter(None, [person.family_name.strip(), person_initials(person)]))
+        self.add(node, RDFS.label, Literal(label))
         self.add(node, FOAF.familyName, Literal(person.family_name.strip()))
         initials = person_initials(person)
         if initials:
@@ -372,6 +409,9 @@ class _Builder:
             self.add(node, ORG.memberOf, organisation_node)
 
     def practice(self, practice: Practice) -> None:
+        if not practice.title.strip():
+            log.warning("%s: a practice without a title; left out", self.facts.file_name)
+            return
         holders = []
         for key in practice.holders:
             holder = self.persons.get(key) or self.organisations.get(key)
@@ -382,8 +422,7 @@ class _Builder:
                 holders.append(holder)
         node = practice_iri(practice, holders)
         self.fact(node, PRACTICE_CLASSES.get(practice.kind, OPYT.Practice), practice.spans)
-        if practice.title.strip():
-            self.add(node, DCTERMS.title, Literal(practice.title.strip(), lang=LANG))
+        self.add(node, DCTERMS.title, Literal(practice.title.strip(), lang=LANG))
         for holder in holders:
             self.add(node, OPYT.holder, holder)
         _, organisation_node = self._organisation_of(practice.organisation, f"practice {practice.title!r}")
@@ -418,8 +457,9 @@ class _Builder:
                         self.facts.file_name, practice.title, predicate.rsplit("#", 1)[-1], value)
             return
         self.add(node, predicate, concept)
-        if span is not None:
-            self.add(node, OPYT.evidence, self.evidence(span, justifies=predicate))
+        evidence = self.evidence(span, justifies=predicate) if span is not None else None
+        if evidence is not None:
+            self.add(node, OPYT.evidence, evidence)
 
     def role(self, agent: URIRef, kind: URIRef, role_in: URIRef, title: str | None) -> None:
         node = role_iri(agent, kind, role_in, title)

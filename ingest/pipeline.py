@@ -23,6 +23,8 @@ One named graph per document, named after its file name (``graph_iri``), so:
 """
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import time
 from dataclasses import dataclass
@@ -36,7 +38,7 @@ from opyt.catalogue import ensure_vocabulary
 from opyt.errors import OpytError, UnreadableDocument
 from opyt.ingest.graph import PRACTICE_CLASSES, document_iri, file_slug, graph_iri
 from opyt.ingest.model import DocumentFacts
-from opyt.ingest.readers import Document, iter_documents, read_document
+from opyt.ingest.readers import DEFAULT_MAX_BYTES, Document, iter_documents, read_document
 from opyt.namespace import BASE, GRAPH, ID, OPYT
 
 log = logging.getLogger(__name__)
@@ -118,18 +120,18 @@ def ingest_paths(
 def _ingest_one(store, path: Path, extract: Extractor, quarantine_dir: Path | None, force: bool) -> DocumentReport:
     from opyt.shapes import validate
 
+    target = graph_iri(path.name)
+    if not force and _is_stored(store, path):
+        return DocumentReport(str(path), "unchanged", graph=str(target), message="same sha256 as stored")
     try:
         document = read_document(path)
     except UnreadableDocument as exc:
         return DocumentReport(str(path), "failed", message=str(exc))
-    target = graph_iri(document.file_name)
-    if not force and store.ask(_STORED_SHA256, {
-        "g": target, "doc": document_iri(document.file_name), "p": OPYT.sha256,
-        "sha256": Literal(document.sha256, datatype=XSD.string),
-    }):
-        return DocumentReport(str(path), "unchanged", graph=str(target), message="same sha256 as stored")
     try:
         facts = extract(document)
+        if (facts.file_name, facts.sha256) != (document.file_name, document.sha256):
+            # the graph's IRIs and the unchanged check rest on the file's own name and digest
+            facts = dataclasses.replace(facts, file_name=document.file_name, sha256=document.sha256)
         graph = build(facts)
     except Exception as exc:  # noqa: BLE001 - one document's extraction bug must not stop the batch
         log.exception("%s: extraction failed", path)
@@ -151,6 +153,23 @@ def _ingest_one(store, path: Path, extract: Extractor, quarantine_dir: Path | No
     if quarantine_file is not None and quarantine_file.exists():
         quarantine_file.unlink()
     return report
+
+
+def _is_stored(store, path: Path) -> bool:
+    """Whether the store holds this file's graph with the same sha256 (checked before the file is parsed).
+
+    A file that cannot be hashed is not "stored": ``read_document`` will say what is wrong with it.
+    """
+    try:
+        if not path.is_file() or path.stat().st_size > DEFAULT_MAX_BYTES:
+            return False
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return False
+    return store.ask(_STORED_SHA256, {
+        "g": graph_iri(path.name), "doc": document_iri(path.name), "p": OPYT.sha256,
+        "sha256": Literal(digest, datatype=XSD.string),
+    })
 
 
 def _counts(graph: Graph) -> dict[str, int]:

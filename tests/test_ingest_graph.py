@@ -167,3 +167,27 @@ def test_a_holder_not_described_is_dropped(caplog: pytest.LogCaptureFixture) -> 
     assert "Никто Н.Н." in caplog.text
     practice = next(s for s, o in graph.subject_objects(DCTERMS.title) if str(o) == "Ничья практика")
     assert graph.value(practice, OPYT.holder) is None
+
+
+def test_an_organisation_in_the_documents_municipality_gets_its_region() -> None:
+    facts = kvarken_facts()
+    for organisation in facts.organisations:
+        organisation.region = None
+    graph = build_graph(facts)
+    school = organisation_iri(facts.organisations[0], facts)
+    assert graph.value(school, OPYT.region) == ID["region/orenburgskaia-oblast"]
+    assert graph.value(school, OPYT.municipality) == ID["municipality/kvarkenskii-raion--orenburgskaia-oblast"]
+    assert isomorphic(graph, build_graph(kvarken_facts()))
+
+
+def test_blank_evidence_and_untitled_practices_are_left_out(caplog: pytest.LogCaptureFixture) -> None:
+    from opyt.ingest.model import Span
+
+    facts = kvarken_facts()
+    facts.persons[0].spans.append(Span(5, 5, "  "))
+    facts.practices.append(Practice(title="  ", holders=["Таженова У.С."]))
+    with caplog.at_level(logging.WARNING, logger="opyt.ingest.graph"):
+        graph = build_graph(facts)
+    assert "blank" in caplog.text and "without a title" in caplog.text
+    assert validate(graph).conforms
+    assert isomorphic(graph, build_graph(kvarken_facts()))

@@ -242,3 +242,45 @@ def test_opyt_program_in_a_subprocess(environment: Path, tmp_path: Path) -> None
     result = run("remove", "nothing.txt")
     assert result.returncode == 2 and "no document 'nothing.txt'" in result.stderr
     assert run("ingest").returncode == 2
+
+
+# --- with the real extractor -------------------------------------------------------------------
+
+CORPUS = Path("/work/shared/corpus")
+
+
+def readable(path: Path) -> bool:
+    from opyt.errors import UnreadableDocument
+    from opyt.ingest.readers import read_document
+
+    try:
+        read_document(path)
+    except UnreadableDocument:
+        return False
+    return True
+
+
+def test_real_extractor_on_the_reader_fixtures(embedded_store: EmbeddedStore, tmp_path: Path) -> None:
+    pytest.importorskip("opyt.ingest.extract", reason="the extractor has not landed yet")
+    reports = ingest_paths(embedded_store, [DOCUMENTS], quarantine_dir=tmp_path / "quarantine")
+    statuses = {Path(r.file).name: r.status for r in reports}
+    expected = {path.name: "ingested" if readable(path) else "failed" for path in sorted(DOCUMENTS.rglob("*"))
+                if path.suffix in {".txt", ".docx", ".odt", ".pdf", ".md"}}
+    assert statuses == expected, [r.message for r in reports if r.status == "quarantined"]
+    before = embedded_store.dump()
+    again = ingest_paths(embedded_store, [DOCUMENTS])
+    assert {r.status for r in again if statuses[Path(r.file).name] == "ingested"} == {"unchanged"}
+    assert embedded_store.dump() == before
+
+
+@pytest.mark.skipif(not CORPUS.is_dir(), reason="the shared sample corpus is not here")
+def test_real_extractor_on_the_sample_corpus(embedded_store: EmbeddedStore, tmp_path: Path) -> None:
+    pytest.importorskip("opyt.ingest.extract", reason="the extractor has not landed yet")
+    reports = ingest_paths(embedded_store, [CORPUS], quarantine_dir=tmp_path / "quarantine")
+    assert reports and all(r.status == "ingested" for r in reports), [(r.file, r.status, r.message) for r in reports]
+    assert all(r.practices > 0 and r.persons > 0 for r in reports), [(r.file, r.persons, r.practices) for r in reports]
+    from opyt.catalogue import store_data
+    from opyt.shapes import validate
+
+    report = validate(store_data(embedded_store))  # the documents together conform too
+    assert report.conforms, report.text("en")
