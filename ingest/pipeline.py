@@ -126,7 +126,7 @@ def _ingest_one(store, path: Path, extract: Extractor, quarantine_dir: Path | No
     try:
         document = read_document(path)
     except UnreadableDocument as exc:
-        return DocumentReport(str(path), "failed", message=str(exc))
+        return DocumentReport(str(path), "failed", message=str(exc).removeprefix(f"{path}: "))
     try:
         facts = extract(document)
         if (facts.file_name, facts.sha256) != (document.file_name, document.sha256):
@@ -134,7 +134,8 @@ def _ingest_one(store, path: Path, extract: Extractor, quarantine_dir: Path | No
             facts = dataclasses.replace(facts, file_name=document.file_name, sha256=document.sha256)
         graph = build(facts)
     except Exception as exc:  # noqa: BLE001 - one document's extraction bug must not stop the batch
-        log.exception("%s: extraction failed", path)
+        log.warning("%s: extraction failed: %s: %s", path, type(exc).__name__, exc)
+        log.debug("%s: the extractor's traceback", path, exc_info=True)
         return DocumentReport(str(path), "failed", graph=str(target), message=f"extraction failed: {type(exc).__name__}: {exc}")
     report = DocumentReport(str(path), "ingested", graph=str(target), **_counts(graph))
     validation = validate(graph)
