@@ -1,0 +1,567 @@
+"""Extraction: one read document → :class:`~opyt.ingest.model.DocumentFacts`.
+
+``extract(document)`` segments the document (``segment.layout``: passport
+fields, event rows, sentences), finds persons (``names``) and organisations
+(``organisations``), resolves variants and abbreviations of an organisation
+within the document, and reads the practices:
+
+* the document's own practice: the title field of a passport or programme
+  («Наименование …», «Тема проекта: …»), held by the authors field (persons),
+  else the developers/executors field (organisations), else the organisation
+  in the document's heading;
+* events in event tables and sentences: a form («Мастер-класс», «Открытый
+  урок»…) followed by a title in «», held by the persons in the same row;
+* products in a passport's list of developments («Перечень … разработок»);
+* methods and technologies named in «» after «технология», «методика», «метод».
+
+Forms and topics come from the SKOS schemes (``vocabulary``). The model and
+level of each practice carry the sentence that justifies them: an explicit
+label in the title, heading, status or key fields of the document, else what
+the holder is (a person showing a master class → direct; a methodological
+service or education authority organising transfer → mediated; a district
+body → municipal; a regional institute → regional).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from opyt.ingest import vocabulary
+from opyt.ingest.model import DocumentFacts, Organisation, Person, Practice, Span
+from opyt.ingest.names import Mention, find_persons, role_after, role_before
+from opyt.ingest.organisations import (
+    OrgMention, abbreviations, find_organisations, genitive, initials_of, kind_of, most_common_territory,
+)
+from opyt.ingest.readers import Document
+from opyt.ingest.segment import Field, Layout, layout, sentence_at, sentences
+
+MUNICIPAL_KINDS = {"school", "kindergarten", "additional_education", "methodological_service",
+                   "education_authority"}
+INTERMEDIARY_KINDS = {"methodological_service", "education_authority", "institute"}
+DIRECT_FORMS = {"masterClass", "openLesson", "mentoring", "consultation", "pedagogicalWorkshop"}
+MONTHS = re.compile(r"\b(?:январ|феврал|март|апрел|ма[йя]|июн|июл|август|сентябр|октябр|ноябр|декабр)\w*",
+                    re.IGNORECASE)
+CORE_FIELDS = re.compile(r"^(?:Цел|Основная идея|Практическая значимость|Предполагаемая практическая|"
+                         r"Механизм|Новизна|Назначение)", re.IGNORECASE)
+TITLE_FIELD = re.compile(r"^(?:Наименование|Название|Тема)(?!\s+мероприят)", re.IGNORECASE)
+AUTHORS_FIELD = re.compile(r"^Автор", re.IGNORECASE)
+EXECUTORS_FIELD = re.compile(r"^(?:Разработчик|Исполнител)", re.IGNORECASE)
+PRODUCTS_FIELD = re.compile(r"^Перечень", re.IGNORECASE)
+PERIOD_FIELD = re.compile(r"^Сроки", re.IGNORECASE)
+STATUS_FIELD = re.compile(r"^Статус", re.IGNORECASE)
+QUOTE = re.compile(r"«((?:[^«»]|«[^«»]*»)+)»|\"([^\"\n]+)\"")
+
+
+def span(text: str, start: int, end: int) -> Span:
+    start = max(0, start)
+    end = min(len(text), end)
+    return Span(start, end, text[start:end])
+
+
+def sentence_span(text: str, pos: int) -> Span:
+    s = sentence_at(text, pos)
+    return Span(s.start, s.end, s.text)
+
+
+# ---------------------------------------------------------------- organisations
+
+def _norm_tokens(name: str, region: str | None) -> list[str]:
+    t = name.replace("ё", "е").replace("Ё", "Е")
+    t = re.sub(r"\bр-на\b", "района", t)
+    toks = re.findall(r"[А-ЯЁA-Zа-яёa-z0-9№]+", t)
+    region_initials = initials_of(region) if region else None
+    out: list[str] = []
+    for tok in toks:
+        if region_initials and tok == region_initials:
+            out += [w.lower() for w in re.findall(r"\w+", genitive(region))]
+        else:
+            out.append(tok.lower())
+    return out
+
+
+LEGAL_TOKENS = re.compile(r"^(?:[мг][бак]?(?:д?оу|у|доу|оо)|гоо|фгбоу|фгаоу|огбоу|огаоу|кгбоу|гаоу|гау|гку|чоу|"
+                          r"ано|ноу|дпо|до|во|спо)$")
+
+
+def _core(tokens: list[str]) -> list[str]:
+    i = 0
+    while i < len(tokens) and LEGAL_TOKENS.match(tokens[i]):
+        i += 1
+    return tokens[i:]
+
+
+def _expand(short: list[str], long: list[str], raw_short: str) -> list[str]:
+    """Replace abbreviations of ``short`` by the words of ``long`` whose initials spell them."""
+    caps = {t.lower() for t in re.findall(r"\b[А-ЯЁ]{2,6}\b", raw_short)}
+    long_parts = [(p, i) for i, w in enumerate(long) for p in [w]]
+    out: list[str] = []
+    for tok in short:
+        if tok in caps and tok not in long and not LEGAL_TOKENS.match(tok):
+            n = len(tok)
+            for j in range(len(long) - n + 1):
+                if "".join(w[0] for w in long[j:j + n]) == tok:
+                    out += long[j:j + n]
+                    break
+            else:
+                out.append(tok)
+        else:
+            out.append(tok)
+    del long_parts
+    return out
+
+
+def _same_org(a: OrgMention, b: OrgMention, region: str | None) -> bool:
+    for x, y in ((a, b), (b, a)):
+        tx, ty = _norm_tokens(x.name, region), _norm_tokens(y.name, region)
+        if tx == ty:
+            return True
+        if x.legal_form and y.legal_form and x.legal_form.split()[0] != y.legal_form.split()[0]:
+            continue
+        tx2 = _expand(tx, ty, x.name)
+        cx, cy = _core(tx2), _core(ty)
+        if cx and len(cx) <= len(cy) and cy[:len(cx)] == cx and (len(cx) >= 2 or not x.legal_form or
+                                                                  x.legal_form == y.legal_form):
+            return True
+        # «Армавирский филиал» is the «АФ» of «АФ ГБОУ ИРО КК»
+        if len(tx) >= 2 and ty and ty[0] == "".join(w[0] for w in tx) and y.name.split()[0].isupper():
+            return True
+    if a.kind == b.kind == "education_authority":
+        return True
+    return False
+
+
+@dataclass
+class _OrgIndex:
+    organisations: list[Organisation]
+    mentions: list[tuple[int, int, str]]  # start, end, key
+
+    def at(self, start: int, end: int) -> list[tuple[int, int, str]]:
+        return [m for m in self.mentions if m[0] >= start and m[1] <= end]
+
+
+def _organisations(text: str, municipality: str | None, region: str | None) -> _OrgIndex:
+    mentions = find_organisations(text)
+    defs = abbreviations(text)
+    groups: list[list[OrgMention]] = []
+    for m in sorted(mentions, key=lambda o: (-(o.legal_form is not None), -len(o.name))):
+        for g in groups:
+            if any(_same_org(m, o, region) for o in g[:3]):
+                g.append(m)
+                break
+        else:
+            groups.append([m])
+    organisations: list[Organisation] = []
+    index: list[tuple[int, int, str]] = []
+    for g in groups:
+        names = []
+        for o in g:
+            if o.name not in names:
+                names.append(o.name)
+        canonical = max(names, key=lambda n: (bool(re.match(r"[А-ЯЁ]{2,}", n)) or "«" in n, len(n)))
+        # a branch written by initials: «Армавирский филиал» + «АФ ГБОУ ИРО КК»
+        first = canonical.split()[0]
+        for n in names:
+            if n != canonical and first.isupper() and initials_of(n) == first and len(n.split()) >= 2:
+                rest = canonical.split(maxsplit=1)[1]
+                if region and initials_of(region) and rest.endswith(" " + initials_of(region)):
+                    rest = rest[: -len(initials_of(region))] + genitive(region)
+                canonical = f"{n} {rest}"
+                names.append(canonical)
+        kind = next((o.kind for o in g if o.kind != "other"), kind_of(canonical))
+        legal = next((o.legal_form for o in g if o.legal_form), None)
+        aliases = [n for n in names if n != canonical]
+        for abbr, expansion in defs.items():
+            if abbr in aliases or abbr in canonical.split():
+                continue
+            if _expansion_matches(expansion, names) and _used_elsewhere(text, abbr):
+                aliases.append(abbr)
+        if municipality and "районн" in canonical.lower() and not re.search(r"(?:ого|ой)\s+района", canonical):
+            canonical = f"{canonical} {genitive(municipality)}"
+            aliases.append(names[0]) if names[0] not in aliases and names[0] != canonical else None
+        local = kind in MUNICIPAL_KINDS and not re.search(r"\bг\.\s", canonical)
+        org_region = region if (local or _mentions_region(canonical, region)) else None
+        org = Organisation(
+            key=canonical, name=canonical, kind=kind, legal_form=legal, aliases=aliases,
+            municipality=municipality if local else None, region=org_region,
+            spans=[sentence_span(text, o.start) for o in sorted(g, key=lambda o: o.start)[:3]],
+        )
+        organisations.append(org)
+        index += [(o.start, o.end, canonical) for o in g]
+    # abbreviations used alone in the text («РМК», «ИМЦ») are mentions too
+    for org in organisations:
+        for alias in org.aliases:
+            if re.fullmatch(r"[А-ЯЁ]{2,6}", alias):
+                for m in re.finditer(rf"(?<![А-ЯЁа-яё]){alias}(?![А-ЯЁа-яё])", text):
+                    if not any(s <= m.start() < e for s, e, _ in index):
+                        index.append((m.start(), m.end(), org.key))
+    index.sort()
+    return _OrgIndex(organisations, index)
+
+
+def _expansion_matches(expansion: str, names: list[str]) -> bool:
+    exp = [vocabulary.lemma(w) for w in re.findall(r"[А-ЯЁа-яё]+", expansion)]
+    if len(exp) < 2:
+        return False
+    for n in names:
+        lem = [vocabulary.lemma(w) for w in re.findall(r"[А-ЯЁа-яё]+", n)]
+        for i in range(len(lem) - len(exp) + 1):
+            if lem[i:i + len(exp)] == exp:
+                return True
+    return False
+
+
+def _used_elsewhere(text: str, abbr: str) -> bool:
+    return len(re.findall(rf"(?<![А-ЯЁа-яё]){abbr}(?![А-ЯЁа-яё])", text)) >= 2
+
+
+def _mentions_region(name: str, region: str | None) -> bool:
+    if not region:
+        return False
+    stem = region.split()[0][:-2] if not region.startswith("Республика") else region.split()[1]
+    return stem in name or (initials_of(region) and name.endswith(" " + initials_of(region)))
+
+
+# ---------------------------------------------------------------- persons
+
+def _persons(text: str, mentions: list[Mention], orgs: _OrgIndex) -> tuple[list[Person], dict[int, str]]:
+    people: dict[str, Person] = {}
+    at: dict[int, str] = {}
+    for i, m in enumerate(mentions):
+        nxt = mentions[i + 1].start if i + 1 < len(mentions) else len(text)
+        line_end = text.find("\n", m.end)
+        line_end = len(text) if line_end < 0 else line_end
+        limit = min(nxt, line_end, m.end + 200)
+        org = None
+        after = [o for o in orgs.mentions if m.end <= o[0] < limit]
+        role, _ = role_after(text, m.end, after[0][0] if after else limit)
+        line_start = text.rfind("\n", 0, m.start) + 1
+        before = [o for o in orgs.mentions if line_start <= o[0] and o[1] <= m.start
+                  and re.fullmatch(r"[\s,–—(-]*", text[o[1]:m.start])]
+        if before and re.search(r"[–—-]", text[before[-1][1]:m.start]):
+            org = before[-1][2]  # «Кваркенская СОШ – Родионова Л.А.»
+        elif after and (role or re.fullmatch(r"[\s,–—-]*", text[m.end:after[0][0]])):
+            org = after[0][2]
+        elif before:
+            org = before[-1][2]
+        sig_role = role_before(text, m.start)
+        if sig_role:
+            role = role or sig_role
+            if org is None:
+                before = [o for o in orgs.mentions if m.start - 200 <= o[0] < m.start]
+                if before:
+                    org = before[-1][2]
+        p = people.get(m.key)
+        if p is None:
+            p = Person(key=m.key, family_name=m.family, initials=m.initials)
+            people[m.key] = p
+        if m.full_name and not p.full_name:
+            p.full_name, p.given_name, p.patronymic = m.full_name, m.given, m.patronymic
+        if org and not p.organisation:
+            p.organisation = org
+        if role and role not in p.roles:
+            p.roles.append(role)
+        p.spans.append(sentence_span(text, m.start))
+        at[m.start] = m.key
+    return list(people.values()), at
+
+
+# ---------------------------------------------------------------- practices
+
+def _clean_title(value: str) -> str:
+    v = re.sub(r"\s+", " ", value).strip()
+    m = QUOTE.fullmatch(v.rstrip(". "))
+    if m:
+        v = m.group(1) or m.group(2)
+    elif v.startswith("«") and "»" in v:
+        v = v[1:v.rindex("»")]
+    return v.strip(" .«»\"")
+
+
+def _level_cue(text: str, start: int, end: int) -> tuple[str, Span] | None:
+    for m in vocabulary.levels(text[start:end], start):
+        return m.concept, sentence_span(text, m.start)
+    return None
+
+
+def _model_cue(text: str, start: int, end: int) -> tuple[str, Span] | None:
+    for m in vocabulary.models(text[start:end], start):
+        return m.concept, sentence_span(text, m.start)
+    return None
+
+
+def _heading_level(text: str, stop: int, orgs: _OrgIndex) -> tuple[str, Span] | None:
+    """A level written in the first lines of the document («Отчёт о реализации краевой инновационной площадки»);
+    words inside the name of an organisation («… муниципального образования Крымский район») do not count."""
+    cues = []
+    for line in [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[:stop])][:5]:
+        for m in vocabulary.levels(line.group(), line.start()):
+            if not any(s <= m.start < e for s, e, _ in orgs.mentions):
+                cues.append(m)
+    if not cues:
+        return None
+    best = max(cues, key=lambda m: len(m.label.split()))
+    return best.concept, sentence_span(text, best.start)
+
+
+def _fields(lay: Layout, pattern: re.Pattern) -> list[Field]:
+    return [f for f in lay.fields if pattern.match(f.label)]
+
+
+def _inline_fields(text: str) -> list[Field]:
+    from opyt.ingest.segment import INLINE_LABEL
+
+    out = []
+    for line in re.finditer(r"[^\n]+", text):
+        m = INLINE_LABEL.match(line.group())
+        if m:
+            out.append(Field(m.group(1), m.group(2).strip(), line.start(), line.end(),
+                             line.start() + m.start(2)))
+    return out
+
+
+def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int, str],
+                  people: dict[str, Person], org_by_key: dict[str, Organisation]) -> Practice | None:
+    fields = lay.fields + _inline_fields(text)
+    title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and
+                        re.search(r"проект|программ|продукт|опыт|тем", f.label, re.I)), None)
+    if title_field is None:
+        return None
+    title = _clean_title(title_field.value)
+    if len(title) < 8:
+        return None
+    label = title_field.label.lower()
+    kind = "project" if "проект" in label or "продукт" in label else "programme" if "программ" in label \
+        else "project" if lay.genre == "passport" else "practice"
+    holders: list[str] = []
+    holder_span = None
+    for f in fields:
+        if AUTHORS_FIELD.match(f.label):
+            holders = _unique([k for s, k in persons_at.items() if f.value_start <= s < f.end])
+            holder_span = span(text, f.value_start, f.end)
+            if holders:
+                break
+    if not holders:
+        for f in fields:
+            if EXECUTORS_FIELD.match(f.label):
+                holders = _unique([k for s, e, k in orgs.at(f.value_start, f.end)])
+                holder_span = span(text, f.value_start, f.end)
+                if holders:
+                    break
+    if not holders and lay.heading is not None:
+        heading_end = lay.heading.end
+        holders = _unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
+        holder_span = Span(lay.heading.start, lay.heading.end, lay.heading.text)
+    holder_orgs = [org_by_key[h] for h in holders if h in org_by_key] + \
+        [org_by_key[people[h].organisation] for h in holders if h in people and people[h].organisation in org_by_key]
+    practice = Practice(title=title, kind=kind, holders=holders,
+                        organisation=holder_orgs[0].key if holder_orgs else None,
+                        spans=[span(text, title_field.value_start, title_field.end)])
+    practice.topics = vocabulary.topics(title)
+    practice.forms = vocabulary.forms(title)
+    # level: the title, the heading, the status field; else what the holders are
+    heading_end = min(len(text), (lay.heading.end if lay.heading else 0) + 300)
+    status = [f for f in fields if STATUS_FIELD.match(f.label) and not re.match(r"\s*нет", f.value, re.I)]
+    level = _level_cue(text, title_field.value_start, title_field.end) \
+        or _heading_level(text, title_field.start, orgs) \
+        or next((c for f in status if (c := _level_cue(text, f.value_start, f.end))), None)
+    if level is None and holder_orgs:
+        o = holder_orgs[0]
+        if o.kind in MUNICIPAL_KINDS and o.municipality:
+            level = ("municipal", holder_span)
+        elif o.kind == "institute" and o.region:
+            level = ("regional", holder_span)
+    if level:
+        practice.level, practice.level_span = level
+    # model: the title, the key fields; else an intermediary holder
+    model = _model_cue(text, title_field.value_start, title_field.end)
+    if model is None:
+        for f in fields:
+            if CORE_FIELDS.match(f.label):
+                model = _model_cue(text, f.value_start, f.end)
+                if model:
+                    break
+    if model is None and holder_orgs and all(o.kind in INTERMEDIARY_KINDS for o in holder_orgs):
+        model = ("mediated", holder_span)
+    if model:
+        practice.model, practice.model_span = model
+    period = next((f for f in fields if PERIOD_FIELD.match(f.label) and re.search(r"\d", f.value)), None)
+    if period:
+        practice.when = re.sub(r"\s+", " ", period.value).strip()[:60]
+    else:
+        years = re.search(r"\b(20\d\d)\s*[-–]\s*(20\d\d)\b", title)
+        practice.when = f"{years.group(1)}-{years.group(2)}" if years else None
+    # the forms the document plans for its practice: key fields and event rows
+    for f in fields:
+        if CORE_FIELDS.match(f.label) or re.match(r"^(?:Задачи|Механизм|Перспективы|Предложения)", f.label):
+            practice.forms += [x for x in vocabulary.forms(f.value) if x not in practice.forms]
+    return practice
+
+
+def _event_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs: _OrgIndex,
+                     base: Practice | None) -> list[Practice]:
+    out: list[Practice] = []
+    units = [(r.start, r.end, [(c.start, c.end) for c in r.cells]) for r in lay.rows]
+    in_rows = [(s, e) for s, e, _ in units]
+    for block in re.finditer(r"[^\n]+", text):
+        if any(s <= block.start() < e for s, e in in_rows):
+            continue
+        for s in sentences(text, block.start(), block.end()):
+            units.append((s.start, s.end, [(s.start, s.end)]))
+    for start, end, cells in units:
+        holders = _unique([k for p, k in persons_at.items() if start <= p < end])
+        if not holders:
+            continue
+        first_start, first_end = cells[0]
+        cell = text[first_start:first_end]
+        for q in QUOTE.finditer(cell):
+            lead = cell[max(0, q.start() - 60):q.start()]
+            found = vocabulary.find(lead, ("form",))
+            if not found or not re.fullmatch(r"[\s\w-]*?(?:по\s+теме\s*:?)?\s*", lead[found[-1].end:]):
+                continue
+            title = _clean_title(q.group(0))
+            forms = _unique([f.concept for f in found[-1:]])
+            row_text = text[start:end]
+            org_keys = _unique([k for s, e, k in orgs.at(start, end)])
+            practice = Practice(title=title, kind="practice", holders=holders,
+                                organisation=org_keys[0] if org_keys else None,
+                                forms=forms, topics=vocabulary.topics(title),
+                                spans=[span(text, start, end)])
+            month = MONTHS.search(row_text[len(cell):]) or MONTHS.search(row_text)
+            date = re.search(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b", row_text)
+            practice.when = (month.group(0) if month else date.group(0) if date else None)
+            own_level = _level_cue(text, start, end)
+            if own_level:
+                practice.level, practice.level_span = own_level
+            elif base and base.level:
+                practice.level, practice.level_span = base.level, base.level_span
+            own_model = _model_cue(text, start, end)
+            if own_model:
+                practice.model, practice.model_span = own_model
+            elif set(forms) & DIRECT_FORMS:
+                practice.model, practice.model_span = "direct", span(text, start, end)
+            out.append(practice)
+    return out
+
+
+def _product_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs: _OrgIndex,
+                       org_by_key: dict[str, Organisation], base: Practice | None) -> list[Practice]:
+    out: list[Practice] = []
+    for f in lay.fields:
+        if not PRODUCTS_FIELD.match(f.label):
+            continue
+        pos = f.value_start
+        for line in f.value.split("\n"):
+            start = text.find(line, pos) if line else pos
+            end = start + len(line)
+            pos = end
+            body = line.strip()
+            if not body or re.match(r"^\d{1,2}(?:\.\d{1,2}\.\d{2,4}|\s+[а-я]+\s+\d{4})", body) or body.endswith(":"):
+                continue
+            authors = sorted((p, k) for p, k in persons_at.items() if start <= p < end)
+            title = None
+            holders: list[str] = []
+            if authors and authors[0][0] - start <= 2:
+                name_end = re.match(r"[^.]*?\.\s?[А-ЯЁ]?\.?\s?", text[authors[0][0]:end])
+                rest_start = authors[0][0] + (name_end.end() if name_end else 0)
+                rest = text[rest_start:end]
+                title = re.split(r"\.\s+(?=[А-ЯЁ])|\s[–—]\s|//", rest, maxsplit=1)[0]
+                holders = [k for _, k in authors]
+            else:
+                q = re.search(r"по\s+теме\s*:?\s*(«[^»]+»)", body)
+                if q:
+                    title = q.group(1)
+                    holders = list(base.holders) if base else []
+            if not title or len(_clean_title(title)) < 8:
+                continue
+            title = _clean_title(title)
+            practice = Practice(title=title, kind="product", holders=holders,
+                                forms=vocabulary.forms(body) or ["publication"],
+                                topics=vocabulary.topics(title), spans=[span(text, start, end)])
+            publisher = [org_by_key[k] for s, e, k in orgs.at(start, end) if k in org_by_key]
+            if publisher and publisher[-1].kind == "institute" and publisher[-1].region:
+                practice.level, practice.level_span = "regional", span(text, start, end)
+                practice.organisation = None
+            elif base:
+                practice.level, practice.level_span = base.level, base.level_span
+                practice.organisation = base.organisation
+            if not authors and base:
+                practice.organisation = base.organisation
+            out.append(practice)
+    return out
+
+
+METHOD_INTRO = re.compile(r"(?:технологи|методик|метод|практик)[а-яё]*\s+((?:«[^«»]+»\s*,?\s*(?:и\s+)?)+)",
+                          re.IGNORECASE)
+
+
+def _method_practices(text: str, base: Practice | None) -> list[Practice]:
+    out: list[Practice] = []
+    for m in METHOD_INTRO.finditer(text):
+        for q in re.finditer(r"«([^«»]+)»", m.group(1)):
+            name = q.group(1).strip()
+            if len(name) < 6 or _is_form_label(name):
+                continue
+            start = m.start(1) + q.start()
+            practice = Practice(title=name, kind="method", holders=list(base.holders) if base else [],
+                                organisation=base.organisation if base else None,
+                                topics=vocabulary.topics(name), spans=[sentence_span(text, start)])
+            if base and base.level:
+                practice.level, practice.level_span = base.level, base.level_span
+            out.append(practice)
+    return out
+
+
+def _is_form_label(name: str) -> bool:
+    found = vocabulary.find(name, ("form",))
+    return bool(found) and found[0].start == 0 and found[-1].end >= len(name.rstrip(". "))
+
+
+# ---------------------------------------------------------------- the whole document
+
+def extract(document: Document) -> DocumentFacts:
+    """Read persons, organisations and practices from one document (see the module docstring)."""
+    text = document.text
+    lay = layout(document)
+    municipality, region = most_common_territory(text)
+    orgs = _organisations(text, municipality, region)
+    org_by_key = {o.key: o for o in orgs.organisations}
+    persons, persons_at = _persons(text, find_persons(text), orgs)
+    people = {p.key: p for p in persons}
+    base = _doc_practice(text, lay, orgs, persons_at, people, org_by_key)
+    practices: list[Practice] = [base] if base else []
+    for p in (_event_practices(text, lay, persons_at, orgs, base)
+              + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
+              + _method_practices(text, base)):
+        if any(_same_title(p.title, q.title) for q in practices):
+            continue
+        practices.append(p)
+    # the forms of the events a programme plans belong to the programme too
+    if base:
+        for r in lay.rows:
+            base.forms += [f for f in vocabulary.forms(r.cells[0].text) if f not in base.forms]
+    # a practice needs a holder: else the document's own holders, else it is left out
+    for p in practices:
+        if not p.holders and base and base.holders and p is not base:
+            p.holders = list(base.holders)
+    practices = [p for p in practices if p.holders]
+    title = lay.heading.text if lay.heading else None
+    return DocumentFacts(
+        file_name=document.file_name, sha256=document.sha256, title=title, genre=lay.genre,
+        region=region, municipality=municipality, organisations=orgs.organisations,
+        persons=persons, practices=practices,
+    )
+
+
+def _same_title(a: str, b: str) -> bool:
+    norm = lambda s: re.sub(r"[^\w]+", " ", s.lower()).strip()  # noqa: E731
+    return norm(a) == norm(b) or SequenceMatcher(None, norm(a), norm(b)).ratio() >= 0.9
+
+
+def _unique(items) -> list:
+    seen, out = set(), []
+    for x in items:
+        if x not in seen:
+            seen.add(x)
+            out.append(x)
+    return out

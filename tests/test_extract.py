@@ -1,0 +1,199 @@
+"""Extraction on real text: small fixture documents for the hard cases, and the sample corpus when present."""
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from opyt.ingest import vocabulary
+from opyt.ingest.extract import extract
+from opyt.ingest.names import find_persons, key_of
+from opyt.ingest.organisations import abbreviations, find_organisations, most_common_territory, nominative
+from opyt.ingest.readers import read_document
+from opyt.ingest.segment import layout, sentences
+
+FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CORPUS = SHARED / "corpus"
+SEEDS = SHARED / "gold" / "seeds.json"
+EVAL = SHARED / "tools" / "eval.py"
+
+
+@pytest.fixture(scope="module")
+def passport():
+    return extract(read_document(FIXTURES / "passport.txt"))
+
+
+@pytest.fixture(scope="module")
+def events():
+    return extract(read_document(FIXTURES / "events.txt"))
+
+
+# ---------------------------------------------------------------- persons
+
+@pytest.mark.parametrize("written", ["Таженова У.С.", "У.С. Таженова", "Таженова У. С.", "У. С. Таженова"])
+def test_name_orders_give_one_key(written):
+    found = find_persons(f"Мастер-класс провела {written} в феврале.")
+    assert [m.key for m in found] == ["Таженова У.С."]
+    assert key_of(written) == "Таженова У.С."
+
+
+def test_full_name_is_one_person_with_initials():
+    found = find_persons("Давыденко Светлана Викторовна, директор МБУ «ЦРО» МО Новокубанский район")
+    assert len(found) == 1
+    assert found[0].key == "Давыденко С.В."
+    assert found[0].full_name == "Давыденко Светлана Викторовна"
+    assert key_of("Светлана Викторовна Давыденко") == "Давыденко С.В."
+
+
+def test_eponym_signature_blank_and_law_signatory_are_not_persons(passport):
+    keys = {p.key for p in passport.persons}
+    assert keys == {"Петрова А.С.", "Сидоров П.И."}  # not Лобытов (eponym), not «И.О. Фамилия», not Кравцов
+    assert not find_persons("МБОУ «Школа имени М.Г. Лобытова»")
+    assert not find_persons("_______________ /И.О. Фамилия/")
+    assert not find_persons("приказ, утвержденный заместителем Председателя Правительства Д.А. Медведевым")
+
+
+def test_person_role_and_organisation(passport):
+    petrova = next(p for p in passport.persons if p.key == "Петрова А.С.")
+    assert petrova.full_name == "Петрова Анна Сергеевна"
+    assert petrova.roles == ["учитель математики"]
+    assert petrova.organisation == "МБОУ Богородицкая СШ"
+
+
+# ---------------------------------------------------------------- organisations
+
+def test_oblique_case_organisation_in_the_nominative():
+    names = [o.name for o in find_organisations("Опыт МБОУ Богородицкой СШ обобщён.")]
+    assert names == ["МБОУ Богородицкая СШ"]
+    assert nominative("Кубанским государственным университетом") == "Кубанский государственный университет"
+    assert nominative("Крымским техническим колледжем") == "Крымский технический колледж"
+    assert nominative("гимназии № 7") == "гимназия № 7"
+
+
+def test_closing_quote_and_short_sentence_organisation():
+    names = [o.name for o in find_organisations("Практика МАОУ «Кваркенская СОШ» включена в банк.")]
+    assert names == ["МАОУ «Кваркенская СОШ»"]
+    org = find_organisations("директор МБОУ ДПО «ИМЦ\nНовокузнецкого района»")[0]
+    assert org.name == "МБОУ ДПО «ИМЦ Новокузнецкого района»"
+    assert org.kind == "methodological_service"
+
+
+def test_abbreviation_becomes_an_alias(passport):
+    assert abbreviations("Районный методический кабинет (РМК) ведёт банк.") == {"РМК": "Районный методический кабинет"}
+    assert abbreviations("РОО – районный отдел образования\n") == {"РОО": "районный отдел образования"}
+    rmk = next(o for o in passport.organisations if "РМК" in o.aliases)
+    assert rmk.kind == "methodological_service"
+    assert rmk.name == "Районный методический кабинет Ясногорского района"
+
+
+def test_document_territory(passport):
+    assert (passport.municipality, passport.region) == ("Ясногорский район", "Тульская область")
+    assert most_common_territory("в Кваркенском районе … Кваркенского района Оренбургской области") == (
+        "Кваркенский район", "Оренбургская область")
+
+
+# ---------------------------------------------------------------- vocabulary
+
+@pytest.mark.parametrize("written", [
+    "Графический метод решения задания 18 ЕГЭ по математике профильного уровня",
+    "подготовка по заданию № 18 ЕГЭ по математике профильного уровня",
+    "разбор восемнадцатого задания профильного ЕГЭ по математике",
+    "18 задание ЕГЭ по профильной математике",
+])
+def test_exam_task_in_any_wording(written):
+    assert "egeMathProfileTask18" in vocabulary.topics(written)
+
+
+def test_forms_in_any_case():
+    assert vocabulary.forms("семинары-практикумы, педагогические мастерские, деловые игры, вебинаров") == [
+        "seminarPracticum", "pedagogicalWorkshop", "businessGame", "webinar"]
+
+
+# ---------------------------------------------------------------- segmentation
+
+def test_passport_fields_and_sentences():
+    doc = read_document(FIXTURES / "passport.txt")
+    lay = layout(doc)
+    assert lay.genre == "passport"
+    labels = [f.label for f in lay.fields]
+    assert labels[:2] == ["Наименование инновационного проекта (тема)", "Авторы представляемого опыта"]
+    for f in lay.fields:
+        assert doc.text[f.value_start:f.end] == f.value
+    text = "Первое предложение. Второе, с инициалами У.С. Таженовой, кончается здесь."
+    assert [s.text for s in sentences(text)] == ["Первое предложение.",
+                                                   "Второе, с инициалами У.С. Таженовой, кончается здесь."]
+
+
+# ---------------------------------------------------------------- practices
+
+def test_passport_practice_holders_model_and_level(passport):
+    main = passport.practices[0]
+    assert main.title.startswith("Наставничество как ресурс")
+    assert main.kind == "project"
+    assert main.holders == ["Петрова А.С.", "Сидоров П.И."]
+    assert "egeMathProfileTask18" in main.topics
+    assert main.model == "network" and "сетевое взаимодействие" in main.model_span.quote
+    assert main.level == "municipal" and "Муниципальная инновационная площадка" in main.level_span.quote
+    text = read_document(FIXTURES / "passport.txt").text
+    for s in (main.model_span, main.level_span):
+        assert text[s.start:s.end] == s.quote
+
+
+def test_product_from_the_list_of_developments(passport):
+    product = next(p for p in passport.practices if p.kind == "product")
+    assert product.title == "Задачи с параметром: решаем графически"
+    assert product.holders == ["Петрова А.С."]
+    assert "methodicalManual" in product.forms
+
+
+def test_event_rows_written_with_tabs_pipes_and_numbers(events):
+    by_title = {p.title: p for p in events.practices}
+    assert set(by_title) == {
+        "Решение задания 18 ЕГЭ графическим методом", "Сочинение-рассуждение на лингвистическую тему",
+        "Смысловое чтение на уроках истории", "Восемнадцатое задание без страха"}
+    mc = by_title["Решение задания 18 ЕГЭ графическим методом"]
+    assert mc.holders == ["Орлова Н.П."] and mc.organisation == "МАОУ «Ясногорская СОШ № 2»"
+    assert mc.forms == ["masterClass"] and mc.when == "Февраль"
+    assert mc.model == "direct" and "Мастер-класс" in mc.model_span.quote
+    assert by_title["Смысловое чтение на уроках истории"].holders == ["Громова Т.Т."]
+    assert by_title["Восемнадцатое задание без страха"].when == "май"
+
+
+# ---------------------------------------------------------------- the sample corpus
+
+def _eval_module():
+    spec = importlib.util.spec_from_file_location("opyt_eval", EVAL)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.skipif(not (CORPUS.is_dir() and SEEDS.is_file() and EVAL.is_file()), reason="no sample corpus")
+def test_corpus_gold_facts_are_found():
+    ev = _eval_module()
+    gold = json.loads(SEEDS.read_text(encoding="utf-8"))
+    for doc in gold["documents"]:
+        facts = extract(read_document(CORPUS / doc["doc"]))
+        assert facts.region == doc["region"] and facts.municipality == doc["municipality"], doc["doc"]
+        for person in doc["persons"]:
+            assert any(ev.person_match(p.key, person) for p in facts.persons), person["name"]
+        for org in doc["organisations"]:
+            assert any(ev.org_match(o.name, org) or any(ev.org_match(a, org) for a in o.aliases)
+                       for o in facts.organisations), org["name"]
+        for practice in doc["practices"]:
+            found = [p for p in facts.practices if ev.practice_match({"title": p.title}, practice)]
+            assert found, practice["title"]
+            for holder in practice["holders"]:
+                assert any(ev.holder_match(h, holder, doc["organisations"]) for h in found[0].holders), holder
+            for field in ("model", "level"):
+                if practice.get(field):
+                    value = getattr(found[0], field)
+                    assert value == practice[field], (practice["title"], field)
+                    justification = getattr(found[0], f"{field}_span")
+                    assert justification is not None and justification.quote
+        # no more than a few facts beyond the gold ones
+        assert len(facts.practices) <= len(doc["practices"]) + 2, doc["doc"]
+        assert len(facts.persons) <= len(doc["persons"]) + 2, doc["doc"]
