@@ -337,7 +337,8 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
     holder_span = None
     for f in fields:
         if AUTHORS_FIELD.match(f.label):
-            holders = _unique([k for s, k in persons_at.items() if f.value_start <= s < f.end])
+            holders = _unique([k for s, k in persons_at.items() if f.value_start <= s < f.end]) or \
+                _unique([k for s, e, k in orgs.at(f.value_start, f.end)])  # «коллектив МБОУ СОШ № 1»
             holder_span = span(text, f.value_start, f.end)
             if holders:
                 break
@@ -412,14 +413,28 @@ def _event_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs: _
         holders = _unique([k for p, k in persons_at.items() if start <= p < end])
         if not holders:
             continue
-        first_start, first_end = cells[0]
+        for practice in _row_events(text, start, end, cells, holders, orgs, base):
+            out.append(practice)
+    return out
+
+
+def _row_events(text: str, start: int, end: int, cells: list[tuple[int, int]], holders: list[str],
+                orgs: _OrgIndex, base: Practice | None) -> list[Practice]:
+    """Events of one row or sentence: a form followed by a title in «» (or «по теме: …» up to a bracket)."""
+    out: list[Practice] = []
+    for first_start, first_end in cells:
         cell = text[first_start:first_end]
-        for q in QUOTE.finditer(cell):
+        titled = list(QUOTE.finditer(cell))
+        bare = re.search(r"(?:по\s+теме|на\s+тему)\s*:?\s*([А-ЯЁA-Z][^()«»\n]{8,200}?)\s*(?:\(|$)", cell)
+        titled += [bare] if bare else []
+        for q in titled:
+            if out and q is bare:
+                break
             lead = cell[max(0, q.start() - 60):q.start()]
             found = vocabulary.find(lead, ("form",))
             if not found or not re.fullmatch(r"[\s\w-]*?(?:по\s+теме\s*:?)?\s*", lead[found[-1].end:]):
                 continue
-            title = _clean_title(q.group(0))
+            title = _clean_title(q.group(0) if q.re is QUOTE else q.group(1))
             forms = _unique([f.concept for f in found[-1:]])
             row_text = text[start:end]
             org_keys = _unique([k for s, e, k in orgs.at(start, end)])
@@ -427,7 +442,7 @@ def _event_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs: _
                                 organisation=org_keys[0] if org_keys else None,
                                 forms=forms, topics=vocabulary.topics(title),
                                 spans=[span(text, start, end)])
-            month = MONTHS.search(row_text[len(cell):]) or MONTHS.search(row_text)
+            month = MONTHS.search(text[first_end:end]) or MONTHS.search(row_text)
             date = re.search(r"\b\d{1,2}\.\d{1,2}\.\d{2,4}\b", row_text)
             practice.when = (month.group(0) if month else date.group(0) if date else None)
             own_level = _level_cue(text, start, end)

@@ -240,25 +240,7 @@ def _head_orgs(text, add, free) -> None:
         number = re.match(r"\s*№\s*\d+", text[end:])
         right = end + (number.end() if number else 0)
         if not number:
-            # genitive dependents: «повышения квалификации», «Минпросвещения России», «электронных программных средств»
-            for dep in re.finditer(rf"\s+([{UP}{LOW}-]+)", text[right:right + 120]):
-                if dep.start() != 0:
-                    break
-                w = dep.group(1)
-                if not any("gent" in x.tag for x in morph().parse(w)[:3]) or w.lower() in {"и", "в", "на"}:
-                    break
-                right += dep.end()
-                text_after = text[right:right + 120]
-                if not text_after.startswith(" "):
-                    break
-                rest = re.match(rf"\s+([{UP}{LOW}-]+)", text_after)
-                if not rest:
-                    break
-                if not any("gent" in x.tag for x in morph().parse(rest.group(1))[:3]):
-                    break
-                # continue loop over following words
-                dep_iter_ok = True
-                del dep_iter_ok
+            # genitive dependents: «повышения квалификации», «Минпросвещения России»
             right = _extend_genitive(text, end)
         phrase = re.sub(r"\s+", " ", text[left:right]).strip(" ,.")
         first = phrase.split()[0]
@@ -323,7 +305,6 @@ def abbreviations(text: str) -> dict[str, str]:
     for m in DEFINITION_PAREN.finditer(text):
         abbr, phrase = m.group(2), m.group(1)
         words = re.findall(rf"[{UP}{LOW}]+", phrase)
-        letters = [w for part in words for w in part.split("-")]
         # the expansion is the shortest tail of the phrase whose initials spell the abbreviation
         initials = abbr.upper()
         for n in range(1, min(len(words), 8) + 1):
@@ -333,7 +314,6 @@ def abbreviations(text: str) -> dict[str, str]:
                     "".join(w[0].upper() for w in tail) == initials:
                 out.setdefault(abbr, " ".join(tail))
                 break
-        del letters
     return out
 
 
@@ -341,11 +321,23 @@ def initials_of(phrase: str) -> str:
     return "".join(p[0].upper() for w in re.findall(rf"[{UP}{LOW}-]+", phrase) for p in w.split("-") if p)
 
 
+NOT_TERRITORY = {"муниципальный", "сельский", "городской", "районный", "данный", "каждый", "наш", "весь", "этот",
+                 "соседний", "другой", "предметный", "образовательный", "новый", "любой", "свой", "родной",
+                 "национальный", "автономный", "отдельный", "целый", "близлежащий", "приграничный", "который"}
+
+
+def _territorial(adj: str) -> bool:
+    return morph().parse(adj.lower())[0].normal_form not in NOT_TERRITORY
+
+
 def most_common_territory(text: str) -> tuple[str | None, str | None]:
-    """The document's own municipality and region: the most frequent «… район» and «… область/край»."""
+    """The document's own municipality and region: the most frequent «… район» and «… область/край»
+    (a city, «г. Армавир», when no district is named)."""
     regions: Counter = Counter()
     for m in re.finditer(rf"([{UP}][{LOW}-]+(?:ая|ой|ую|ий|ого|ом|ому|ем|им))\s+(област[{LOW}]*|кра[{LOW}]*)\b", text):
         adj, noun = m.group(1), m.group(2).lower()
+        if not _territorial(adj):
+            continue
         if noun.startswith("кра") and noun not in {"край", "края", "краю", "краем", "крае"}:
             continue
         if noun.startswith("област"):
@@ -357,7 +349,13 @@ def most_common_territory(text: str) -> tuple[str | None, str | None]:
     districts: Counter = Counter()
     for m in re.finditer(rf"([{UP}][{LOW}-]+(?:ий|ого|ом|ому|им|ой))\s+(?:муниципальн[{LOW}]+\s+)?"
                          rf"(район[{LOW}]*|р-н[{LOW}]*)\b", text):
-        districts[_agree(m.group(1), "masc") + " район"] += 1
+        if _territorial(m.group(1)):
+            districts[_agree(m.group(1), "masc") + " район"] += 1
+    if not districts:
+        for m in re.finditer(rf"(?:\bг\.\s?|\bгород[{LOW}]*\s+|городского\s+округа\s+(?:город\s+)?)([{UP}][{LOW}-]+)", text):
+            p = next((p for p in morph().parse(m.group(1)) if "Geox" in p.tag), None)
+            city = p.inflect({"nomn"}).word.capitalize() if p and p.inflect({"nomn"}) else m.group(1)
+            districts["город " + city] += 1
     region = regions.most_common(1)[0][0] if regions else None
     district = districts.most_common(1)[0][0] if districts else None
     return district, region

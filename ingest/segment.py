@@ -231,7 +231,7 @@ def _rows(document: Document, cells: list[Segment], multi: set[int]) -> list[Row
         if c.text and c.start not in multi:
             group.append(c)
             continue
-        if len(group) >= 2:
+        if 2 <= len(group) <= 6:  # an event row has a few cells; a longer run is a form, not a row
             rows.append(Row(list(group), group[0].start, group[-1].end))
         group = []
     seen = {(r.start, r.end) for r in rows}

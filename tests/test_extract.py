@@ -93,6 +93,7 @@ def test_document_territory(passport):
     assert (passport.municipality, passport.region) == ("Ясногорский район", "Тульская область")
     assert most_common_territory("в Кваркенском районе … Кваркенского района Оренбургской области") == (
         "Кваркенский район", "Оренбургская область")
+    assert most_common_territory("Предметная область «Технология»; МБОУ СОШ № 5 г. Армавира") == ("город Армавир", None)
 
 
 # ---------------------------------------------------------------- vocabulary
@@ -153,13 +154,19 @@ def test_event_rows_written_with_tabs_pipes_and_numbers(events):
     by_title = {p.title: p for p in events.practices}
     assert set(by_title) == {
         "Решение задания 18 ЕГЭ графическим методом", "Сочинение-рассуждение на лингвистическую тему",
-        "Смысловое чтение на уроках истории", "Восемнадцатое задание без страха"}
+        "Смысловое чтение на уроках истории", "Восемнадцатое задание без страха",
+        "Формирующее оценивание на уроках химии"}  # not «Итоги года»: nobody holds it
     mc = by_title["Решение задания 18 ЕГЭ графическим методом"]
     assert mc.holders == ["Орлова Н.П."] and mc.organisation == "МАОУ «Ясногорская СОШ № 2»"
     assert mc.forms == ["masterClass"] and mc.when == "Февраль"
     assert mc.model == "direct" and "Мастер-класс" in mc.model_span.quote
     assert by_title["Смысловое чтение на уроках истории"].holders == ["Громова Т.Т."]
     assert by_title["Восемнадцатое задание без страха"].when == "май"
+    assert by_title["Формирующее оценивание на уроках химии"].forms == ["seminar"]
+
+
+def test_authors_in_a_list_of_literature_are_not_persons(events):
+    assert {p.key for p in events.persons} == {"Орлова Н.П.", "Васильева Е.Е.", "Громова Т.Т."}
 
 
 # ---------------------------------------------------------------- the sample corpus
