@@ -8,9 +8,10 @@ Each ``NAME.rq`` starts with a comment block::
     # param: NAME (TYPE, required|optional) what it means
     # param: (none)
 
-and declares its own PREFIXes. Parameters are bound by the store
-(``substitutions`` embedded, a trailing ``VALUES`` clause remote), never
-formatted into the text. TYPE is ``iri``, ``string`` or ``integer``.
+and declares its own PREFIXes. Parameters are bound by the store (a ``VALUES``
+block first inside the outer ``WHERE {``, written from validated terms on both
+backends), never formatted into the text. TYPE is ``iri``, ``string`` or
+``integer``.
 """
 from __future__ import annotations
 
