@@ -352,7 +352,7 @@ def most_common_territory(text: str) -> tuple[str | None, str | None]:
         if _territorial(m.group(1)):
             districts[_agree(m.group(1), "masc") + " район"] += 1
     if not districts:
-        for m in re.finditer(rf"(?:\bг\.\s?|\bгород[{LOW}]*\s+|городского\s+округа\s+(?:город\s+)?)([{UP}][{LOW}-]+)", text):
+        for m in re.finditer(rf"(?:(?<!\d{{4}}\s)(?<!\d{{4}})\bг\.\s?|\bгород[{LOW}]*\s+|городского\s+округа\s+(?:город\s+)?)([{UP}][{LOW}-]+)", text):
             p = next((p for p in morph().parse(m.group(1)) if "Geox" in p.tag), None)
             city = p.inflect({"nomn"}).word.capitalize() if p and p.inflect({"nomn"}) else m.group(1)
             districts["город " + city] += 1

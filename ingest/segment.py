@@ -101,7 +101,8 @@ def sentence_at(text: str, pos: int) -> Segment:
 def _cells(document: Document, multi: set[int] | None = None) -> list[Segment]:
     """The cell stream: tab-led lines with their continuation lines; table-row cells; paragraphs elsewhere.
 
-    ``multi`` receives the starts of cells that share their line with another cell (a table row)."""
+    ``multi`` receives the starts of cells that cannot be one of the one-cell-per-line cells of a table:
+    cells that share their line with another cell (a table row of their own) and plain lines."""
     text = document.text
     out: list[Segment] = []
     multi = set() if multi is None else multi
@@ -154,6 +155,7 @@ def _cells(document: Document, multi: set[int] | None = None) -> list[Segment]:
         else:
             close()
             current = [start, end]
+            multi.add(start + len(line) - len(line.lstrip()))  # a plain line is not a cell of a table
             close()
         blank_run = 0
     close()
@@ -198,6 +200,46 @@ def _fields(cells: list[Segment], text: str) -> list[Field]:
         number = None
         i += 1
     return fields
+
+
+LINE_FIELD = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?([^:\n]{3,160}?)\s*:\s*(.*?)\s*$")
+
+
+def _block_fields(document: Document, known: set[int]) -> list[Field]:
+    """Fields written as table rows («1. | Наименование … | «…»») or as lines («2. Авторы опыта: …»)."""
+    text = document.text
+    out: list[Field] = []
+    blocks = document.blocks
+    for i, block in enumerate(blocks):
+        if block.kind == "table_row":
+            segs, off = [], block.start
+            for cell in block.cells:
+                body = cell.strip()
+                k = text.find(body, off, block.end) if body else -1
+                if k >= 0:
+                    segs.append(Segment(body, k, k + len(body)))
+                    off = k + len(body)
+            number = None
+            if segs and NUMBER_CELL.match(segs[0].text):
+                number = segs[0].text.rstrip(".")
+                segs = segs[1:]
+            if len(segs) >= 2 and LABEL.match(segs[0].text) and len(segs[0].text) <= 160 \
+                    and segs[0].start not in known:
+                value = segs[1]
+                out.append(Field(_squash(segs[0].text), value.text, segs[0].start, value.end, value.start, number))
+        else:
+            m = LINE_FIELD.match(block.text)
+            if not m or not LABEL.match(m.group(1)):
+                continue
+            label_start = block.start + m.start(1)
+            if label_start in known:
+                continue
+            if m.group(2):
+                out.append(Field(_squash(m.group(1)), m.group(2), label_start, block.end, block.start + m.start(2)))
+            elif i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph":
+                nxt = blocks[i + 1]
+                out.append(Field(_squash(m.group(1)), nxt.text, label_start, nxt.end, nxt.start))
+    return out
 
 
 def _continues(cells: list[Segment], j: int) -> bool:
@@ -271,6 +313,10 @@ def layout(document: Document) -> Layout:
     multi: set[int] = set()
     cells = _cells(document, multi)
     fields = _fields(cells, document.text)
+    known = {f.start for f in fields} | {f.value_start for f in fields}
+    fields += [f for f in _block_fields(document, known)
+               if not any(g.start <= f.start < g.end for g in fields)]
+    fields.sort(key=lambda f: f.start)
     rows = _rows(document, cells, multi)
     head_lines = [ln.strip() for ln in document.text[:1500].split("\n") if ln.strip()][:6]
     head = " ".join(head_lines)

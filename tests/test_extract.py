@@ -204,3 +204,12 @@ def test_corpus_gold_facts_are_found():
         # no more than a few facts beyond the gold ones
         assert len(facts.practices) <= len(doc["practices"]) + 2, doc["doc"]
         assert len(facts.persons) <= len(doc["persons"]) + 2, doc["doc"]
+
+
+@pytest.mark.parametrize("name", ["passport.docx", "passport.odt", "passport.md", "passport.pdf", "passport-cp1251.txt"])
+def test_the_same_passport_in_every_format(name):
+    facts = extract(read_document(Path(__file__).parent / "fixtures" / "documents" / name))
+    main = facts.practices[0]
+    assert main.title.startswith("Наставничество как ресурс подготовки к ЕГЭ по математике")
+    assert main.holders == ["Таженова У.С."]
+    assert all(p.holders for p in facts.practices)
