@@ -25,8 +25,9 @@ java:
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq default-jre-headless; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq default-jre-headless; fi; }
 
+# Ingests the sample documents in samples/ (unchanged ones are skipped), then serves.
 run: install
-	$(BIN)/opyt load samples/sample.ttl
+	$(BIN)/opyt ingest samples
 	$(BIN)/opyt serve --host $(HOST) --port $(PORT)
 
 test: install
