@@ -47,6 +47,7 @@ CORE_FIELDS = re.compile(r"^(?:Цел|Основная идея|Практиче
 TITLE_FIELD = re.compile(r"^(?:Наименование|Название|Тема)(?!\s+мероприят)", re.IGNORECASE)
 AUTHORS_FIELD = re.compile(r"^Автор", re.IGNORECASE)
 EXECUTORS_FIELD = re.compile(r"^(?:Разработчик|Исполнител)", re.IGNORECASE)
+CUSTOMER_FIELD = re.compile(r"^Заказчик", re.IGNORECASE)
 PRODUCTS_FIELD = re.compile(r"^Перечень", re.IGNORECASE)
 PERIOD_FIELD = re.compile(r"^Сроки", re.IGNORECASE)
 STATUS_FIELD = re.compile(r"^Статус", re.IGNORECASE)
@@ -342,13 +343,16 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
             holder_span = span(text, f.value_start, f.end)
             if holders:
                 break
-    if not holders:
+    # a programme is held by its developers and executors (organisations); by its customer when none is named
+    for pattern in (EXECUTORS_FIELD, CUSTOMER_FIELD):
+        if holders:
+            break
         for f in fields:
-            if EXECUTORS_FIELD.match(f.label):
-                holders = _unique([k for s, e, k in orgs.at(f.value_start, f.end)])
-                holder_span = span(text, f.value_start, f.end)
-                if holders:
-                    break
+            if pattern.match(f.label):
+                found = [k for s, e, k in orgs.at(f.value_start, f.end)]
+                if found and holder_span is None:
+                    holder_span = span(text, f.value_start, f.end)
+                holders = _unique(holders + found)
     if not holders and lay.heading is not None:
         heading_end = lay.heading.end
         holders = _unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
@@ -506,7 +510,7 @@ def _product_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs:
     return out
 
 
-METHOD_INTRO = re.compile(r"(?:технологи|методик|метод|практик)[а-яё]*\s+((?:«[^«»]+»\s*,?\s*(?:и\s+)?)+)",
+METHOD_INTRO = re.compile(r"(?:технологи|методик|метод|практик)[а-яё]*\s+((?:«[^«»]+»\s*(?:\([^()]*\)\s*)?,?\s*(?:и\s+)?)+)",
                           re.IGNORECASE)
 
 
