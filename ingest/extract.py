@@ -338,8 +338,8 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
     holder_span = None
     for f in fields:
         if AUTHORS_FIELD.match(f.label):
-            holders = _unique([k for s, k in persons_at.items() if f.value_start <= s < f.end]) or \
-                _unique([k for s, e, k in orgs.at(f.value_start, f.end)])  # «коллектив МБОУ СОШ № 1»
+            holders = vocabulary.unique([k for s, k in persons_at.items() if f.value_start <= s < f.end]) or \
+                vocabulary.unique([k for s, e, k in orgs.at(f.value_start, f.end)])  # «коллектив МБОУ СОШ № 1»
             holder_span = span(text, f.value_start, f.end)
             if holders:
                 break
@@ -352,10 +352,10 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
                 found = [k for s, e, k in orgs.at(f.value_start, f.end)]
                 if found and holder_span is None:
                     holder_span = span(text, f.value_start, f.end)
-                holders = _unique(holders + found)
+                holders = vocabulary.unique(holders + found)
     if not holders and lay.heading is not None:
         heading_end = lay.heading.end
-        holders = _unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
+        holders = vocabulary.unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
         holder_span = Span(lay.heading.start, lay.heading.end, lay.heading.text)
     holder_orgs = [org_by_key[h] for h in holders if h in org_by_key] + \
         [org_by_key[people[h].organisation] for h in holders if h in people and people[h].organisation in org_by_key]
@@ -414,7 +414,7 @@ def _event_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs: _
         for s in sentences(text, block.start(), block.end()):
             units.append((s.start, s.end, [(s.start, s.end)]))
     for start, end, cells in units:
-        holders = _unique([k for p, k in persons_at.items() if start <= p < end])
+        holders = vocabulary.unique([k for p, k in persons_at.items() if start <= p < end])
         if not holders:
             continue
         for practice in _row_events(text, start, end, cells, holders, orgs, base):
@@ -439,9 +439,9 @@ def _row_events(text: str, start: int, end: int, cells: list[tuple[int, int]], h
             if not found or not re.fullmatch(r"[\s\w-]*?(?:по\s+теме\s*:?)?\s*", lead[found[-1].end:]):
                 continue
             title = _clean_title(q.group(0) if q.re is QUOTE else q.group(1))
-            forms = _unique([f.concept for f in found[-1:]])
+            forms = vocabulary.unique([f.concept for f in found[-1:]])
             row_text = text[start:end]
-            org_keys = _unique([k for s, e, k in orgs.at(start, end)])
+            org_keys = vocabulary.unique([k for s, e, k in orgs.at(start, end)])
             practice = Practice(title=title, kind="practice", holders=holders,
                                 organisation=org_keys[0] if org_keys else None,
                                 forms=forms, topics=vocabulary.topics(title),
@@ -575,12 +575,3 @@ def extract(document: Document) -> DocumentFacts:
 def _same_title(a: str, b: str) -> bool:
     norm = lambda s: re.sub(r"[^\w]+", " ", s.lower()).strip()  # noqa: E731
     return norm(a) == norm(b) or SequenceMatcher(None, norm(a), norm(b)).ratio() >= 0.9
-
-
-def _unique(items) -> list:
-    seen, out = set(), []
-    for x in items:
-        if x not in seen:
-            seen.add(x)
-            out.append(x)
-    return out

@@ -157,7 +157,7 @@ def find(text: str, schemes: tuple[str, ...] = ("form", "topic", "model", "level
 
 
 def forms(text: str) -> list[str]:
-    return _unique(m.concept for m in find(text, ("form",)))
+    return unique(m.concept for m in find(text, ("form",)))
 
 
 ORDINALS = {
@@ -185,7 +185,7 @@ def task_numbers(text: str) -> list[str]:
             numbers.append(before.text)
         elif before and before.lemma.replace("ё", "е") in ORDINALS:
             numbers.append(str(ORDINALS[before.lemma]))
-    return _unique(numbers)
+    return unique(numbers)
 
 
 def topics(text: str) -> list[str]:
@@ -203,8 +203,8 @@ def topics(text: str) -> list[str]:
                 if task:
                     found.append(task)
     # keep the most specific concepts: drop a concept that is an ancestor of another found one
-    unique = _unique(found)
-    return [c for c in unique if not any(c in _ancestors(o) for o in unique if o != c)]
+    distinct = unique(found)
+    return [c for c in distinct if not any(c in _ancestors(o) for o in distinct if o != c)]
 
 
 def _ancestors(local: str) -> set[str]:
@@ -227,7 +227,8 @@ def levels(text: str, offset: int = 0) -> list[Match]:
     return find(text, ("level",), offset)
 
 
-def _unique(items) -> list:
+def unique(items) -> list:
+    """The items in their first order, without repeats."""
     seen, out = set(), []
     for x in items:
         if x not in seen:
