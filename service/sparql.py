@@ -5,6 +5,7 @@ SELECT and ASK answer in SPARQL JSON results, CONSTRUCT and DESCRIBE in Turtle.
 from __future__ import annotations
 
 import json
+import re
 from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request, Response
@@ -13,9 +14,11 @@ from rdflib import BNode, Graph, Literal
 from opyt.errors import QueryError
 from opyt.service.deps import StoreDep
 from opyt.store import SelectResult
+from opyt.store.terms import code_lines
 
 router = APIRouter(tags=["sparql"])
 SPARQL_JSON = "application/sparql-results+json"
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 @router.get("/sparql")
@@ -37,12 +40,19 @@ async def sparql_post(request: Request, store: StoreDep) -> Response:
 
 
 def answer(store, query: str) -> Response:
+    refuse_federation(query)
     outcome = store.query(query)
     if isinstance(outcome, Graph):
         return Response(outcome.serialize(format="turtle"), media_type="text/turtle")
     if isinstance(outcome, bool):
         return _json({"head": {}, "boolean": outcome})
     return _json(results_json(outcome))
+
+
+def refuse_federation(query: str) -> None:
+    """The server never fetches a URL a user names: ``SERVICE`` is refused before evaluation."""
+    if any(_SERVICE.search(code) for code in code_lines(query)):
+        raise QueryError("federated queries (SERVICE) are not allowed on this endpoint; query the catalogue only")
 
 
 def _json(body: dict) -> Response:

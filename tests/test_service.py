@@ -112,3 +112,15 @@ def test_an_update_is_refused_on_the_query_endpoint(service: str) -> None:
     response = httpx.post(f"{service}/sparql", data={"query": "DROP ALL"})
     assert response.status_code == 400
     assert httpx.get(f"{service}/health").json()["quads"] > 73
+
+
+def test_a_federated_query_is_refused_before_anything_is_fetched(service: str) -> None:
+    query = "SELECT * WHERE { SERVICE <http://127.0.0.1:1/sparql> { ?s ?p ?o } }"
+    response = httpx.get(f"{service}/sparql", params={"query": query})
+    assert response.status_code == 400 and "SERVICE" in response.json()["detail"]
+
+
+def test_the_word_service_inside_a_string_is_not_refused(service: str) -> None:
+    query = 'ASK { ?s ?p "SERVICE" } # SERVICE'
+    response = httpx.get(f"{service}/sparql", params={"query": query})
+    assert response.status_code == 200 and response.json()["boolean"] is False

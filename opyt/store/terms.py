@@ -8,7 +8,7 @@ containing ``>`` or a space, or a malformed blank node label, raises
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -128,11 +128,16 @@ def with_values(sparql: str, bindings: Mapping[str, OxTerm]) -> str:
     return sparql[:position] + block + sparql[position:]
 
 
+def code_lines(sparql: str) -> Iterator[str]:
+    """The query's lines with IRIs and strings blanked out and comments cut, same lengths up to a comment."""
+    for line in sparql.splitlines(keepends=True):
+        yield _MASKED.sub(lambda match: " " * len(match.group()), line).split("#", 1)[0]
+
+
 def _outer_where_brace(sparql: str) -> int | None:
     """Offset just after the first ``WHERE {`` outside IRIs, strings and comments."""
     offset = 0
-    for line in sparql.splitlines(keepends=True):
-        code = _MASKED.sub(lambda match: " " * len(match.group()), line).split("#", 1)[0]
+    for line, code in zip(sparql.splitlines(keepends=True), code_lines(sparql)):
         found = _WHERE_BRACE.search(code)
         if found:
             return offset + found.end()
