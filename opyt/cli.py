@@ -242,6 +242,37 @@ def facts(
             typer.echo(json.dumps(collect_facts(store), ensure_ascii=False, indent=2))
 
 
+class MentorsFormat(str, Enum):
+    table = "table"
+    json = "json"
+
+
+@app.command()
+def mentors(
+    text: Annotated[str, typer.Argument(help="The need, in Russian or English: «мастер-класс по заданию 18 ЕГЭ».")],
+    municipality: Annotated[Optional[str], typer.Option(help="The asker's municipality (for the model suggestion).")] = None,
+    region: Annotated[Optional[str], typer.Option(help="The asker's region (for the model suggestion).")] = None,
+    limit: Annotated[int, typer.Option(min=1, help="At most this many answers.")] = 10,
+    fmt: Annotated[MentorsFormat, typer.Option("--format", "-f")] = MentorsFormat.table,
+) -> None:
+    """Who can pass on experience on a topic: holders of matching practices, best first."""
+    from opyt.matching import find_mentors
+
+    with exit_codes():
+        with _store() as store:
+            answer = find_mentors(store, text, municipality=municipality, region=region, limit=limit)
+        if fmt is MentorsFormat.json:
+            typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        elif not answer["items"]:
+            typer.echo("nobody yet: no practice in the catalogue matches this need")
+        else:
+            for n, item in enumerate(answer["items"], 1):
+                organisation = f" ({item['organisation']['name']})" if item["organisation"] else ""
+                typer.echo(f"{n}. {item['holder']['name']}{organisation}  score {item['score']:.2f}, model {item['model']}")
+                typer.echo(f"   {item['practice']['title']}")
+                typer.echo(f"   {item['why']}")
+
+
 class _ProgressBar:
     """A progress bar on stderr, shown only when there are more than ``PROGRESS_AFTER`` files."""
 

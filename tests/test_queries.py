@@ -145,7 +145,7 @@ def test_the_library_holds_the_documented_queries() -> None:
     assert queries.names() == [
         "class-counts", "coholder-network", "data-quality", "facts-organisations", "facts-persons",
         "facts-practices", "organisation-practices", "organisations-per-municipality",
-        "practices-by-model-level", "topic-holders",
+        "practices-by-model-level", "practices-for-matching", "topic-holders",
     ]
 
 

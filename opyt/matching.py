@@ -1,0 +1,324 @@
+"""Who can mentor on X: match a need, written in Russian or English, against the catalogue.
+
+The need is understood through the topic scheme: Russian text with
+``opyt.ingest.vocabulary`` (lemmas, exam task numbers), English text with the
+English prefLabels and altLabels of the topic and form concepts
+(``opyt.ontology.ontology_graph()``); «task 18» / «задание 18» without a named
+exam means every exam's task 18. Every practice is read with one stored query
+(``practices-for-matching``) and scored:
+
+* tier 3 — a practice topic is one of the need's concepts;
+* tier 2 — a practice topic is narrower (or, one or two steps, broader) than one;
+* tier 1 — only the words overlap (lemmas of the title and topic labels).
+
+A practice must show a minimum of relevance (a topic relation, or at least two
+shared content lemmas / most of the need's content words), and when the need
+names a school subject or exam (химия), a practice whose own subject topic is
+unrelated is left out: a question about chemistry does not return mathematicians.
+Nothing relevant gives an empty list.
+"""
+from __future__ import annotations
+
+import math
+import re
+from functools import lru_cache
+
+from rdflib import Literal
+from rdflib.namespace import SKOS
+
+from opyt import queries
+from opyt.ingest import vocabulary
+from opyt.namespace import FORM, TOPIC
+
+SEP_Q = "\u241e"  # between evidence records in the query's GROUP_CONCAT
+SEP_F = "\u241f"  # between quote and file name
+SUBJECT_ROOTS = ("schoolSubjects", "stateFinalAssessment")  # concepts of a subject domain descend from these
+RUSSIAN_POS = {"NOUN", "ADJF", "ADJS", "INFN", "VERB", "PRTF", "PRTS", "NUMR", None}
+STOP = {
+    "кто", "мочь", "провести", "проводить", "опыт", "работа", "который", "это", "такой", "весь", "свой",
+    "наш", "ваш", "являться", "быть", "иметь", "нужно", "нужный", "хотеть", "помочь", "научить", "вопрос",
+    "who", "can", "could", "the", "a", "an", "on", "in", "of", "for", "to", "and", "or", "with", "about",
+    "mentor", "mentoring", "help", "teach", "me", "us", "our", "is", "are", "be", "experience", "how",
+    "what", "which", "give", "run", "someone", "anyone",
+}
+EN_TASK = re.compile(r"\b(?:task|question|item|problem)\s*(?:no\.?|number|№|#)?\s*(\d{1,2})\b", re.I)
+EN_WORD = re.compile(r"[a-z0-9]+")
+
+
+# --- the vocabulary: broader links, labels ------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _scheme() -> dict:
+    from opyt.ontology import ontology_graph
+
+    graph = ontology_graph(include_alignments=False)
+    ns = str(TOPIC)
+    form_ns = str(FORM._NS)
+    broader: dict[str, set[str]] = {}
+    notation: dict[str, str] = {}
+    english: list[tuple[tuple[str, ...], str, str]] = []  # (words, scheme, local)
+    labels_ru: dict[str, list[str]] = {}
+    for concept in set(graph.subjects(SKOS.prefLabel, None)):
+        iri = str(concept)
+        if iri.startswith(ns):
+            scheme, local = "topic", iri[len(ns):]
+            broader[local] = {str(b)[len(ns):] for b in graph.objects(concept, SKOS.broader) if str(b).startswith(ns)}
+            for n in graph.objects(concept, SKOS.notation):
+                notation[local] = str(n)
+        elif iri.startswith(form_ns):
+            scheme, local = "form", iri[len(form_ns):]
+        else:
+            continue
+        for prop in (SKOS.prefLabel, SKOS.altLabel):
+            for label in graph.objects(concept, prop):
+                if not isinstance(label, Literal):
+                    continue
+                if label.language == "en":
+                    words = tuple(_en_stem(w) for w in EN_WORD.findall(str(label).lower()))
+                    if words:
+                        english.append((words, scheme, local))
+                elif label.language == "ru" and scheme == "topic":
+                    labels_ru.setdefault(local, []).append(str(label))
+    english.sort(key=lambda e: -len(e[0]))
+    return {"broader": broader, "notation": notation, "english": english, "labels_ru": labels_ru}
+
+
+def _en_stem(word: str) -> str:
+    if len(word) > 4 and word.endswith("ies"):
+        return word[:-3] + "y"
+    if len(word) > 3 and word.endswith("s") and not word.endswith("ss"):
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=4096)
+def ancestors(local: str) -> dict[str, int]:
+    """Every broader concept of ``local`` with its distance in skos:broader steps."""
+    broader = _scheme()["broader"]
+    out: dict[str, int] = {}
+    frontier, step = {local}, 0
+    while frontier:
+        step += 1
+        nxt = set()
+        for c in frontier:
+            for b in broader.get(c, ()):
+                if b not in out:
+                    out[b] = step
+                    nxt.add(b)
+        frontier = nxt
+    return out
+
+
+def _is_subject(local: str) -> bool:
+    return local in SUBJECT_ROOTS or any(r in ancestors(local) for r in SUBJECT_ROOTS)
+
+
+def _tasks(numbers: list[str], exams: list[str]) -> list[str]:
+    """Task concepts with one of ``numbers`` under one of ``exams`` (any depth), or under any exam if none."""
+    notation = _scheme()["notation"]
+    found = []
+    for local, n in notation.items():
+        if n not in numbers:
+            continue
+        anc = ancestors(local)
+        if not exams or any(e in anc for e in exams):
+            found.append(local)
+    return sorted(found)
+
+
+# --- the need -------------------------------------------------------------------------------------
+
+
+def _content_lemmas(text: str) -> list[str]:
+    out = []
+    for tok in vocabulary.tokens(text):
+        # a word written in capitals for emphasis («РАЗВИТИЯ») is a word, not an abbreviation
+        lem = vocabulary.lemma(tok.text.lower()) if len(tok.text) > 4 and tok.text.isupper() else tok.lemma
+        if lem in STOP or len(lem) < 2 and not lem.isdigit():
+            continue
+        if re.search("[а-я]", lem):
+            tag = vocabulary.morph().parse(tok.text.lower())[0].tag
+            if tag.POS not in RUSSIAN_POS:
+                continue
+        elif re.search("[a-z]", lem):
+            lem = _en_stem(lem)
+            if lem in STOP:
+                continue
+        out.append(lem)
+    return vocabulary.unique(out)
+
+
+def understand(text: str) -> dict:
+    """The need's topic concepts, forms and content lemmas."""
+    topics: list[str] = [m.concept for m in vocabulary.find(text, ("topic",))]
+    forms: list[str] = [m.concept for m in vocabulary.find(text, ("form",))]
+    numbers = vocabulary.task_numbers(text) + EN_TASK.findall(text)
+    # English: label word sequences, longest first, non-overlapping
+    words = [_en_stem(w) for w in EN_WORD.findall(text.lower())]
+    i = 0
+    while i < len(words):
+        for label, scheme, local in _scheme()["english"]:
+            if tuple(words[i:i + len(label)]) == label:
+                (topics if scheme == "topic" else forms).append(local)
+                i += len(label) - 1
+                break
+        i += 1
+    # English, loosely: most (at least two, two thirds) of a topic label's words, in any order
+    present = set(words) - STOP
+    for label, scheme, local in _scheme()["english"]:
+        content = set(label) - STOP
+        if scheme == "topic" and len(content) >= 2:
+            hit = len(content & present)
+            if hit >= 2 and hit * 3 >= 2 * len(content):
+                topics.append(local)
+    if numbers:
+        exams = [t for t in topics if _tasks(numbers, [t])]
+        # the most specific exams named; none named: every exam's task with that number
+        exams = [e for e in exams if not any(e in ancestors(o) for o in exams if o != e)]
+        tasks = _tasks(numbers, exams)
+        topics += tasks
+    topics = vocabulary.unique(topics)
+    topics = [c for c in topics if not any(c in ancestors(o) for o in topics if o != c)]
+    return {"topics": topics, "forms": vocabulary.unique(forms), "lemmas": _content_lemmas(text)}
+
+
+# --- candidates and scores ------------------------------------------------------------------------
+
+
+def _local(iri) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
+
+
+def _relation(need: list[str], topics: list[str]) -> tuple[float, str, str] | None:
+    """Best relation between the need's concepts and a practice's: (strength, need concept, practice concept)."""
+    best = None
+    for n in need:
+        for t in topics:
+            if t == n:
+                cand = (1.0, n, t)
+            elif n in ancestors(t):
+                cand = (0.8 - 0.05 * (ancestors(t)[n] - 1), n, t)
+            elif t in ancestors(n) and ancestors(n)[t] <= 2 and t not in SUBJECT_ROOTS:
+                cand = (0.6 - 0.1 * (ancestors(n)[t] - 1), n, t)
+            else:
+                continue
+            if best is None or cand[0] > best[0]:
+                best = cand
+    return best
+
+
+def _label(local: str) -> str:
+    return vocabulary.pref_label("topic", local) or local
+
+
+def find_mentors(store, text: str, *, municipality: str | None = None, region: str | None = None,
+                 limit: int = 10) -> dict:
+    """Holders who can pass on experience matching ``text``, best first (the ``opyt mentors`` JSON)."""
+    need = understand(text)
+    subject_need = [t for t in need["topics"] if _is_subject(t)]
+    rows = store.select(queries.load("practices-for-matching").text).rows
+    practices = []
+    for row in rows:
+        topics = [_local(t) for t in str(row.get("topics") or "").split("; ") if t]
+        words = set(_content_lemmas(str(row["title"])))
+        for t in topics:
+            for label in _scheme()["labels_ru"].get(t, ()):
+                words |= set(_content_lemmas(label))
+        practices.append((row, topics, words))
+    # idf over the practices, so that words every title has count little
+    docs = {}
+    for row, _, words in practices:
+        docs.setdefault(str(row["practice"]), words)
+    n_docs = max(len(docs), 1)
+    df: dict[str, int] = {}
+    for words in docs.values():
+        for w in words:
+            df[w] = df.get(w, 0) + 1
+
+    def idf(w: str) -> float:
+        return math.log(1 + n_docs / (1 + df.get(w, 0)))
+
+    need_weight = sum(idf(w) for w in need["lemmas"]) or 1.0
+    items = []
+    for row, topics, words in practices:
+        rel = _relation(need["topics"], topics)
+        shared = [w for w in need["lemmas"] if w in words]
+        share = sum(idf(w) for w in shared) / need_weight
+        practice_subjects = [t for t in topics if _is_subject(t)]
+        if subject_need and _relation(subject_need, topics) is None:
+            # the need names a subject or exam the practice's topics do not reach
+            if practice_subjects:
+                continue  # the practice is about another subject
+            subject_words = {w for s in subject_need for lab in _scheme()["labels_ru"].get(s, ())
+                             for w in _content_lemmas(lab)}
+            if not subject_words & words:
+                continue
+        lexical_ok = len(shared) >= 2 or (shared and share >= 0.6)
+        if rel is None and not lexical_ok:
+            continue
+        forms = [f for f in str(row.get("forms") or "").split("; ") if f]
+        need_forms = {vocabulary.pref_label("form", f) for f in need["forms"]}
+        form_hit = [f for f in forms if f in need_forms]
+        if rel and rel[0] == 1.0:
+            score = 0.7 + 0.2 * share
+        elif rel and rel[1] in ancestors(rel[2]):  # the practice's topic is narrower than the need's
+            score = 0.45 + 0.15 * rel[0] + 0.2 * share
+        elif rel:  # broader: the practice may be about anything under its topic
+            score = 0.25 + 0.1 * rel[0] + 0.3 * share
+        else:
+            score = 0.1 + 0.5 * share
+        score += 0.05 * bool(form_hit)
+        mun, reg = str(row.get("municipalityName") or ""), str(row.get("regionName") or "")
+        if municipality and mun and municipality.lower() in mun.lower():
+            score += 0.03
+        elif region and reg and region.lower() in reg.lower():
+            score += 0.01
+        why = []
+        if rel:
+            kind = {1.0: "тема совпадает"}.get(rel[0]) or (
+                "тема практики уже" if rel[1] in ancestors(rel[2]) else "тема практики шире")
+            why.append(f"{kind}: «{_label(rel[2])}»" + ("" if rel[0] == 1.0 else f" (запрос: «{_label(rel[1])}»)"))
+        if shared:
+            why.append("общие слова: " + ", ".join(shared))
+        if form_hit:
+            why.append("форма: " + ", ".join(form_hit))
+        model = _local(row.get("model")) or None
+        if model is None:
+            if municipality and mun and municipality.lower() in mun.lower():
+                model = "direct"
+            elif region and reg and region.lower() in reg.lower():
+                model = "mediated"
+            else:
+                model = "network"
+        items.append({
+            "holder": {"id": str(row["holder"]), "name": str(row["holderName"]),
+                       "type": str(row.get("holderType") or "Organisation")},
+            "organisation": ({"id": str(row["organisation"]), "name": str(row["organisationName"])}
+                             if row.get("organisation") else None),
+            "practice": {"id": str(row["practice"]), "title": str(row["title"])},
+            "score": round(min(score, 1.0), 3),
+            "model": model,
+            "forms": forms,
+            "why": "; ".join(why),
+            "evidence": _evidence(row, need["lemmas"], words),
+        })
+    items.sort(key=lambda i: (-i["score"], i["holder"]["type"] != "Person", i["holder"]["name"], i["practice"]["title"]))
+    return {"query": text, "items_total": len(items), "items": items[:max(limit, 0)]}
+
+
+def _evidence(row, need_lemmas: list[str], title_words: set[str]) -> list[dict]:
+    records = []
+    for record in str(row.get("evidence") or "").split(SEP_Q):
+        quote, _, source = record.partition(SEP_F)
+        if quote.strip():
+            records.append((" ".join(quote.split()), source))
+    if not records:
+        return []
+
+    def fit(rec):
+        lemmas = set(_content_lemmas(rec[0][:600]))
+        return (len(lemmas & set(need_lemmas)) + len(lemmas & title_words), -len(rec[0]))
+
+    quote, source = max(records, key=fit)
+    return [{"source": source, "quote": quote}]

@@ -1,0 +1,120 @@
+"""``opyt mentors``: matching a need against the catalogue built from ``samples/``.
+
+The catalogue is ingested once per module into its own directory; library tests
+open it, CLI tests point ``OPYT_STORE`` at it (one opener at a time).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from opyt.cli import app
+from opyt.config import get_settings
+from opyt.ingest.pipeline import ingest_paths
+from opyt.matching import find_mentors, understand
+from opyt.store import EmbeddedStore
+
+SAMPLES = Path(__file__).resolve().parent.parent / "samples"
+ITEM_KEYS = {"holder", "organisation", "practice", "score", "model", "forms", "why", "evidence"}
+
+
+@pytest.fixture(scope="module")
+def catalogue_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    location = tmp_path_factory.mktemp("matching") / "store"
+    with EmbeddedStore(location) as store:
+        reports = ingest_paths(store, [SAMPLES])
+    assert reports and all(r.ok for r in reports), [(r.file, r.message) for r in reports if not r.ok]
+    return location
+
+
+@pytest.fixture
+def catalogue(catalogue_dir: Path) -> Iterator[EmbeddedStore]:
+    with EmbeddedStore(catalogue_dir) as store:
+        yield store
+
+
+def names(answer: dict) -> list[str]:
+    return [item["holder"]["name"] for item in answer["items"]]
+
+
+@pytest.mark.parametrize("text", [
+    "Кто может провести мастер-класс по заданию 18 ЕГЭ по математике?",
+    "графический метод решения задач с параметром, задание 18 профильного ЕГЭ",
+    "who can mentor on task 18",
+])
+def test_task_18_puts_its_holder_first(catalogue: EmbeddedStore, text: str) -> None:
+    assert names(find_mentors(catalogue, text))[0] == "Таженова У.С."
+
+
+def test_task_18_without_an_exam_means_every_exam_task_18() -> None:
+    topics = understand("who can mentor on task 18")["topics"]
+    assert "egeMathProfileTask18" in topics and "egeRussianTask18" in topics
+
+
+def test_essay_question_puts_its_holder_first(catalogue: EmbeddedStore) -> None:
+    answer = find_mentors(catalogue, "сочинение-рассуждение на лингвистическую тему")
+    assert names(answer)[0] == "Кравченко О.А."
+    assert "тема совпадает" in answer["items"][0]["why"]
+
+
+@pytest.mark.parametrize("text", ["наставничество по органической химии", "mentoring on chemistry lab safety"])
+def test_chemistry_finds_nobody(catalogue: EmbeddedStore, text: str) -> None:
+    answer = find_mentors(catalogue, text)
+    assert answer == {"query": text, "items_total": 0, "items": []}
+
+
+def test_unrelated_words_find_nobody(catalogue: EmbeddedStore) -> None:
+    assert find_mentors(catalogue, "как испечь пирог")["items"] == []
+
+
+def test_answer_has_the_evaluator_shape(catalogue: EmbeddedStore) -> None:
+    text = "мастер-класс по заданию 18 ЕГЭ по математике"
+    answer = find_mentors(catalogue, text, limit=2)
+    assert set(answer) == {"query", "items_total", "items"} and answer["query"] == text
+    assert 1 <= len(answer["items"]) <= 2 and answer["items_total"] >= len(answer["items"])
+    scores = [item["score"] for item in answer["items"]]
+    assert scores == sorted(scores, reverse=True)
+    for item in answer["items"]:
+        assert set(item) == ITEM_KEYS
+        assert set(item["holder"]) == {"id", "name", "type"} and item["holder"]["type"] in {"Person", "Organisation"}
+        assert item["organisation"] is None or set(item["organisation"]) == {"id", "name"}
+        assert set(item["practice"]) == {"id", "title"}
+        assert 0 < item["score"] <= 1
+        assert item["model"] in {"direct", "mediated", "network"}
+        assert isinstance(item["forms"], list) and item["why"]
+        for evidence in item["evidence"]:
+            assert set(evidence) == {"source", "quote"} and evidence["quote"]
+    top = answer["items"][0]
+    assert top["organisation"]["name"] == "МАОУ «Кваркенская СОШ»"
+    assert "мастер-класс" in top["forms"] and top["evidence"]
+
+
+def test_one_item_per_holder_and_practice(catalogue: EmbeddedStore) -> None:
+    items = find_mentors(catalogue, "управление качеством образования", limit=50)["items"]
+    pairs = [(i["holder"]["id"], i["practice"]["id"]) for i in items]
+    assert items and len(pairs) == len(set(pairs))
+
+
+def mentors_cli(store_dir: Path, *args: str):
+    get_settings.cache_clear()
+    try:
+        return CliRunner().invoke(app, ["mentors", *args], env={"OPYT_STORE": str(store_dir)})
+    finally:
+        get_settings.cache_clear()
+
+
+def test_cli_json(catalogue_dir: Path) -> None:
+    import json
+
+    result = mentors_cli(catalogue_dir, "who can mentor on task 18", "--format", "json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["items"][0]["holder"]["name"] == "Таженова У.С."
+
+
+def test_cli_table_says_nobody_yet(catalogue_dir: Path) -> None:
+    result = mentors_cli(catalogue_dir, "наставничество по органической химии")
+    assert result.exit_code == 0, result.output
+    assert "nobody yet" in result.stdout
