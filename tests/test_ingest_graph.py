@@ -6,12 +6,11 @@ The golden file ``fixtures/ingest/kvarken.ttl`` is rewritten when
 from __future__ import annotations
 
 import logging
-import os
 from pathlib import Path
 
 import pytest
 from rdflib import RDF, Graph, Literal
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS
 
 from opyt.ingest.graph import (
@@ -20,10 +19,10 @@ from opyt.ingest.graph import (
 from opyt.ingest.model import DocumentFacts, Person, Practice
 from opyt.namespace import FORM, GRAPH, ID, LEVEL, MODEL, OPYT, ROLE, TOPIC
 from opyt.shapes import validate
+from tests.golden import assert_matches_golden
 from tests.ingest_facts import KVARKEN_SHA, kvarken_facts, passport_facts, sha
 
 GOLDEN = Path(__file__).parent / "fixtures" / "ingest" / "kvarken.ttl"
-REGENERATE = os.environ.get("OPYT_REGENERATE_GOLDEN") == "1"
 
 
 def persons(graph: Graph) -> set:
@@ -44,19 +43,7 @@ def test_build_is_deterministic() -> None:
 
 
 def test_golden_output() -> None:
-    built = build_graph(kvarken_facts())
-    if REGENERATE or not GOLDEN.exists():
-        GOLDEN.parent.mkdir(parents=True, exist_ok=True)
-        GOLDEN.write_text(built.serialize(format="turtle"), encoding="utf-8")
-        if not REGENERATE:
-            pytest.fail(f"{GOLDEN} did not exist and was written; check it and run again")
-    expected = Graph().parse(GOLDEN, format="turtle")
-    if not isomorphic(built, expected):
-        _, only_built, only_expected = graph_diff(to_isomorphic(built), to_isomorphic(expected))
-        pytest.fail(
-            "the built graph differs from the golden file (OPYT_REGENERATE_GOLDEN=1 rewrites it)\n"
-            f"only built:\n{only_built.serialize(format='nt')}\nonly expected:\n{only_expected.serialize(format='nt')}"
-        )
+    assert_matches_golden(build_graph(kvarken_facts()), GOLDEN)
 
 
 def test_document_node_and_provenance() -> None:

@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import os
 from pathlib import Path
 
 import pytest
 from rdflib import Graph
-from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from opyt import queries
 from opyt.facts import collect_facts
@@ -22,11 +20,11 @@ from opyt.ingest.graph import build_graph
 from opyt.ingest.pipeline import ingest_paths
 from opyt.ingest.readers import iter_documents, read_document
 from opyt.namespace import TOPIC
+from tests.golden import assert_matches_golden
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "samples"
 GOLDEN = Path(__file__).parent / "fixtures" / "golden"
-REGENERATE = os.environ.get("OPYT_REGENERATE_GOLDEN") == "1"
 SHARED = ROOT.parent / "shared"
 SEEDS = SHARED / "gold" / "seeds.json"
 EVAL = SHARED / "tools" / "eval.py"
@@ -94,20 +92,7 @@ def built_graphs() -> dict[str, Graph]:
 
 @pytest.mark.parametrize("name", DOCUMENTS)
 def test_golden_graph(name: str, built_graphs: dict[str, Graph]) -> None:
-    built = built_graphs[name]
-    golden = GOLDEN / f"{name}.ttl"
-    if REGENERATE or not golden.exists():
-        golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_text(built.serialize(format="turtle"), encoding="utf-8")
-        if not REGENERATE:
-            pytest.fail(f"{golden} did not exist and was written; check it and run again")
-    expected = Graph().parse(golden, format="turtle")
-    if not isomorphic(built, expected):
-        _, only_built, only_expected = graph_diff(to_isomorphic(built), to_isomorphic(expected))
-        pytest.fail(
-            f"the graph of {name} differs from {golden.name} (OPYT_REGENERATE_GOLDEN=1 rewrites it)\n"
-            f"only built:\n{only_built.serialize(format='nt')}\nonly expected:\n{only_expected.serialize(format='nt')}"
-        )
+    assert_matches_golden(built_graphs[name], GOLDEN / f"{name}.ttl")
 
 
 def test_no_stale_golden_files() -> None:
