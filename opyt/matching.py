@@ -216,95 +216,108 @@ def find_mentors(store, text: str, *, municipality: str | None = None, region: s
                  limit: int = 10) -> dict:
     """Holders who can pass on experience matching ``text``, best first (the ``opyt mentors`` JSON)."""
     need = understand(text)
-    subject_need = [t for t in need["topics"] if _is_subject(t)]
-    rows = store.select(queries.load("practices-for-matching").text).rows
-    practices = []
-    for row in rows:
-        topics = [_local(t) for t in str(row.get("topics") or "").split("; ") if t]
-        words = set(_content_lemmas(str(row["title"])))
-        for t in topics:
-            for label in _scheme()["labels_ru"].get(t, ()):
-                words |= set(_content_lemmas(label))
-        practices.append((row, topics, words))
-    # idf over the practices, so that words every title has count little
-    docs = {}
-    for row, _, words in practices:
-        docs.setdefault(str(row["practice"]), words)
-    n_docs = max(len(docs), 1)
-    df: dict[str, int] = {}
-    for words in docs.values():
-        for w in words:
-            df[w] = df.get(w, 0) + 1
-
-    def idf(w: str) -> float:
-        return math.log(1 + n_docs / (1 + df.get(w, 0)))
-
-    need_weight = sum(idf(w) for w in need["lemmas"]) or 1.0
-    items = []
-    for row, topics, words in practices:
-        rel = _relation(need["topics"], topics)
-        shared = [w for w in need["lemmas"] if w in words]
-        share = sum(idf(w) for w in shared) / need_weight
-        practice_subjects = [t for t in topics if _is_subject(t)]
-        if subject_need and _relation(subject_need, topics) is None:
-            # the need names a subject or exam the practice's topics do not reach
-            if practice_subjects:
-                continue  # the practice is about another subject
-            subject_words = {w for s in subject_need for lab in _scheme()["labels_ru"].get(s, ())
-                             for w in _content_lemmas(lab)}
-            if not subject_words & words:
-                continue
-        lexical_ok = len(shared) >= 2 or (shared and share >= 0.6)
-        if rel is None and not lexical_ok:
-            continue
-        forms = [f for f in str(row.get("forms") or "").split("; ") if f]
-        need_forms = {vocabulary.pref_label("form", f) for f in need["forms"]}
-        form_hit = [f for f in forms if f in need_forms]
-        if rel and rel[0] == 1.0:
-            score = 0.7 + 0.2 * share
-        elif rel and rel[1] in ancestors(rel[2]):  # the practice's topic is narrower than the need's
-            score = 0.45 + 0.15 * rel[0] + 0.2 * share
-        elif rel:  # broader: the practice may be about anything under its topic
-            score = 0.25 + 0.1 * rel[0] + 0.3 * share
-        else:
-            score = 0.1 + 0.5 * share
-        score += 0.05 * bool(form_hit)
-        mun, reg = str(row.get("municipalityName") or ""), str(row.get("regionName") or "")
-        if municipality and mun and municipality.lower() in mun.lower():
-            score += 0.03
-        elif region and reg and region.lower() in reg.lower():
-            score += 0.01
-        why = []
-        if rel:
-            kind = {1.0: "тема совпадает"}.get(rel[0]) or (
-                "тема практики уже" if rel[1] in ancestors(rel[2]) else "тема практики шире")
-            why.append(f"{kind}: «{_label(rel[2])}»" + ("" if rel[0] == 1.0 else f" (запрос: «{_label(rel[1])}»)"))
-        if shared:
-            why.append("общие слова: " + ", ".join(shared))
-        if form_hit:
-            why.append("форма: " + ", ".join(form_hit))
-        model = _local(row.get("model")) or None
-        if model is None:
-            if municipality and mun and municipality.lower() in mun.lower():
-                model = "direct"
-            elif region and reg and region.lower() in reg.lower():
-                model = "mediated"
-            else:
-                model = "network"
-        items.append({
-            "holder": {"id": str(row["holder"]), "name": str(row["holderName"]),
-                       "type": str(row.get("holderType") or "Organisation")},
-            "organisation": ({"id": str(row["organisation"]), "name": str(row["organisationName"])}
-                             if row.get("organisation") else None),
-            "practice": {"id": str(row["practice"]), "title": str(row["title"])},
-            "score": round(min(score, 1.0), 3),
-            "model": model,
-            "forms": forms,
-            "why": "; ".join(why),
-            "evidence": _evidence(row, need["lemmas"], words),
-        })
+    practices = [_candidate(row) for row in store.select(queries.load("practices-for-matching").text).rows]
+    idf = _idf({str(row["practice"]): words for row, _, words in practices})
+    place = {"municipality": (municipality or "").lower(), "region": (region or "").lower()}
+    items = [item for row, topics, words in practices
+             if (item := _item(need, row, topics, words, idf, place)) is not None]
     items.sort(key=lambda i: (-i["score"], i["holder"]["type"] != "Person", i["holder"]["name"], i["practice"]["title"]))
     return {"query": text, "items_total": len(items), "items": items[:max(limit, 0)]}
+
+
+def _candidate(row) -> tuple:
+    """A practice row with its topic concepts and the lemmas of its title and topic labels."""
+    topics = [_local(t) for t in str(row.get("topics") or "").split("; ") if t]
+    words = set(_content_lemmas(str(row["title"])))
+    for topic in topics:
+        words |= _topic_lemmas(topic)
+    return row, topics, words
+
+
+@lru_cache(maxsize=4096)
+def _topic_lemmas(local: str) -> frozenset[str]:
+    return frozenset(w for label in _scheme()["labels_ru"].get(local, ()) for w in _content_lemmas(label))
+
+
+def _idf(documents: dict[str, set[str]]):
+    """Inverse document frequency over the practices, so that words every title has count little."""
+    df: dict[str, int] = {}
+    for words in documents.values():
+        for word in words:
+            df[word] = df.get(word, 0) + 1
+    n_docs = max(len(documents), 1)
+    return lambda word: math.log(1 + n_docs / (1 + df.get(word, 0)))
+
+
+def _off_subject(need: dict, topics: list[str], words: set[str]) -> bool:
+    """The need names a subject or exam (химия) that the practice's topics do not reach."""
+    subject_need = [t for t in need["topics"] if _is_subject(t)]
+    if not subject_need or _relation(subject_need, topics) is not None:
+        return False
+    if any(_is_subject(t) for t in topics):
+        return True  # the practice is about another subject
+    return not any(_topic_lemmas(s) & words for s in subject_need)
+
+
+def _item(need: dict, row, topics: list[str], words: set[str], idf, place: dict) -> dict | None:
+    """The answer item for one practice and holder, or None when it is not relevant to the need."""
+    if _off_subject(need, topics, words):
+        return None
+    rel = _relation(need["topics"], topics)
+    shared = [w for w in need["lemmas"] if w in words]
+    share = sum(idf(w) for w in shared) / (sum(idf(w) for w in need["lemmas"]) or 1.0)
+    if rel is None and not (len(shared) >= 2 or (shared and share >= 0.6)):
+        return None
+    forms = [f for f in str(row.get("forms") or "").split("; ") if f]
+    need_forms = {vocabulary.pref_label("form", f) for f in need["forms"]}
+    form_hit = [f for f in forms if f in need_forms]
+    near = _nearness(row, place)
+    score = _topic_score(rel, share) + 0.05 * bool(form_hit) + {"municipality": 0.03, "region": 0.01}.get(near, 0)
+    return {
+        "holder": {"id": str(row["holder"]), "name": str(row["holderName"]),
+                   "type": str(row.get("holderType") or "Organisation")},
+        "organisation": ({"id": str(row["organisation"]), "name": str(row["organisationName"])}
+                         if row.get("organisation") else None),
+        "practice": {"id": str(row["practice"]), "title": str(row["title"])},
+        "score": round(min(score, 1.0), 3),
+        "model": _local(row.get("model")) or {"municipality": "direct", "region": "mediated"}.get(near, "network"),
+        "forms": forms,
+        "why": _why(rel, shared, form_hit),
+        "evidence": _evidence(row, need["lemmas"], words),
+    }
+
+
+def _nearness(row, place: dict) -> str | None:
+    """"municipality" or "region" when the practice is in the consumer's, else None."""
+    for key, name in (("municipality", "municipalityName"), ("region", "regionName")):
+        value = str(row.get(name) or "").lower()
+        if place[key] and value and place[key] in value:
+            return key
+    return None
+
+
+def _topic_score(rel: tuple[float, str, str] | None, share: float) -> float:
+    """Exact topic > a narrower practice topic > a broader one > shared words only."""
+    if rel and rel[0] == 1.0:
+        return 0.7 + 0.2 * share
+    if rel and rel[1] in ancestors(rel[2]):
+        return 0.45 + 0.15 * rel[0] + 0.2 * share
+    if rel:  # broader: the practice may be about anything under its topic
+        return 0.25 + 0.1 * rel[0] + 0.3 * share
+    return 0.1 + 0.5 * share
+
+
+def _why(rel: tuple[float, str, str] | None, shared: list[str], form_hit: list[str]) -> str:
+    why = []
+    if rel:
+        kind = "тема совпадает" if rel[0] == 1.0 else (
+            "тема практики уже" if rel[1] in ancestors(rel[2]) else "тема практики шире")
+        why.append(f"{kind}: «{_label(rel[2])}»" + ("" if rel[0] == 1.0 else f" (запрос: «{_label(rel[1])}»)"))
+    if shared:
+        why.append("общие слова: " + ", ".join(shared))
+    if form_hit:
+        why.append("форма: " + ", ".join(form_hit))
+    return "; ".join(why)
 
 
 def _evidence(row, need_lemmas: list[str], title_words: set[str]) -> list[dict]:
