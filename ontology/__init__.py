@@ -18,6 +18,7 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import cache
 from importlib.resources import files
 
 from rdflib import Graph
@@ -40,13 +41,21 @@ def read_text(name: str) -> str:
 
 
 def load(names: Sequence[str]) -> Graph:
-    """The named Turtle files merged into one graph, with Opyt's prefixes bound."""
+    """The named Turtle files merged into a new graph, with Opyt's prefixes bound.
+
+    Each file is parsed once per process; callers get their own copy to change.
+    """
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace)
     for name in names:
-        graph.parse(data=read_text(name), format="turtle")
+        graph += _parsed(name)
     return graph
+
+
+@cache
+def _parsed(name: str) -> Graph:
+    return Graph().parse(data=read_text(name), format="turtle")
 
 
 def ontology_graph(include_alignments: bool = True) -> Graph:

@@ -266,3 +266,9 @@ def test_hermit_reports_unsatisfiable_classes():
     report = ontology.check_consistency(turtle("id:C a owl:Class ; rdfs:subClassOf opyt:School , opyt:College ."))
     assert report.consistent and not report.ok
     assert report.unsatisfiable == ["https://w3id.org/opyt/id/C"]
+
+
+def test_each_caller_gets_its_own_copy_of_the_parsed_ontology() -> None:
+    first = ontology.ontology_graph()
+    first.add((URIRef("urn:x"), URIRef("urn:y"), URIRef("urn:z")))
+    assert (URIRef("urn:x"), URIRef("urn:y"), URIRef("urn:z")) not in ontology.ontology_graph()
