@@ -15,7 +15,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 
 from opyt.namespace import FORM, GRAPH, ID, LEVEL, MODEL, OPYT, SCHEME, concepts
 
-TRIPLES_PER_PRACTICE = 25  # measured average of what practice_quads() and its agents emit
+TRIPLES_PER_PRACTICE = 38  # measured average of distinct quads a practice, its holders and their organisations add
 _KINDS = [OPYT.School, OPYT.School, OPYT.School, OPYT.Kindergarten, OPYT.MethodologicalService, OPYT.EducationAuthority]
 _SURNAMES = ["Иванова", "Петров", "Сидорова", "Кузнецов", "Смирнова", "Попов", "Волкова", "Соколов", "Лебедева", "Козлов"]
 _WORDS = ["метод", "модель", "технология", "практика", "система", "подготовка", "развитие", "оценка", "качество", "сеть"]
@@ -58,7 +58,7 @@ class SyntheticCatalogue:
         if number < self.documents:
             yield from self._document(doc, g)
         practice = ID[f"practice/{number}"]
-        organisation = self._organisation(rng.randrange(self.organisations))
+        organisation = self._organisation(rng.randrange(self.organisations), g)
         yield _nq(practice, RDF.type, OPYT.Practice, g)
         title = " ".join(rng.choice(_WORDS) for _ in range(6)) + f" {number}"
         yield _nq(practice, DCTERMS.title, Literal(title, lang="ru"), g)
@@ -67,7 +67,9 @@ class SyntheticCatalogue:
             person = rng.randrange(self.practices * 4 // 5 + 1)
             holder = ID[f"person/{person}"]
             yield _nq(practice, OPYT.holder, holder, g)
-            yield from self._person(holder, ID[f"org/{person % self.organisations}"], g, doc)
+            employer = self._organisation(person % self.organisations, g)
+            yield from self._person(holder, employer[0], g, doc)
+            yield from employer[1]
         for concept in rng.sample(self.topics, rng.choice((1, 2))):
             yield _nq(practice, OPYT.topic, concept, g)
         yield _nq(practice, OPYT.form, rng.choice(self.forms), g)
@@ -97,12 +99,11 @@ class SyntheticCatalogue:
         yield _nq(person, ORG.memberOf, organisation, g)
         yield _nq(person, PROV.wasDerivedFrom, doc, g)
 
-    def _organisation(self, number: int) -> tuple[URIRef, list[str]]:
-        """The organisation's IRI and its description, written into the ontology-free 'territory' graph."""
+    def _organisation(self, number: int, g: URIRef) -> tuple[URIRef, list[str]]:
+        """The organisation's IRI and its description, written into the document's graph as ingest does."""
         organisation = ID[f"org/{number}"]
         municipality = ID[f"municipality/{number % self.municipalities}"]
         region = ID[f"region/{number % self.municipalities % self.regions}"]
-        g = GRAPH.territory
         lines = [
             _nq(organisation, RDF.type, ORG.Organization, g),
             _nq(organisation, RDF.type, _KINDS[number % len(_KINDS)], g),
