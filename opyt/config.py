@@ -29,6 +29,11 @@ class Settings(BaseSettings):
     user: str | None = None
     password: SecretStr | None = None
     timeout: float = 30.0  # seconds per remote request
+    # the service
+    token: SecretStr | None = None  # bearer token for SPARQL Update, the Graph Store Protocol and /documents; unset: writes refused
+    cors_origins: list[str] = []  # origins allowed to call the API from a browser, e.g. ["https://portal.example.org"]
+    query_timeout: float = 10.0  # seconds a /sparql query may run
+    result_limit: int = 10000  # rows (or triples) a /sparql answer may hold
 
 
 @lru_cache
