@@ -4,12 +4,13 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from opyt import catalogue
 from opyt.config import Settings
 from opyt.errors import InputError, OpytError, QueryError, StoreError
-from opyt.service import health, sparql, stored_queries
+from opyt.service import deps, documents, health, mentors, sparql, stored_queries
 
 _STATUS = ((QueryError, 400), (InputError, 400), (StoreError, 503), (OpytError, 500))
 
@@ -33,7 +34,16 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(stored_queries.router)
+    app.include_router(mentors.router)
+    app.include_router(documents.router)
+    app.state.settings = settings
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type"], expose_headers=["Location"],
+        )
     app.add_exception_handler(OpytError, _problem)
+    app.add_exception_handler(deps.Problem, deps.problem_response)
     return app
 
 
