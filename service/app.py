@@ -6,11 +6,13 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from opyt import catalogue
 from opyt.config import Settings
 from opyt.errors import InputError, OpytError, QueryError, StoreError
 from opyt.service import deps, documents, health, mentors, sparql, stored_queries
+from opyt.service import description, graph_store, problems
 
 _STATUS = ((QueryError, 400), (InputError, 400), (StoreError, 503), (OpytError, 500))
 
@@ -34,6 +36,8 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(stored_queries.router)
+    app.include_router(graph_store.router)
+    app.include_router(description.router)
     app.include_router(mentors.router)
     app.include_router(documents.router)
     app.state.settings = settings
@@ -44,6 +48,7 @@ def create_app(settings: Settings) -> FastAPI:
         )
     app.add_exception_handler(OpytError, _problem)
     app.add_exception_handler(deps.Problem, deps.problem_response)
+    app.add_exception_handler(StarletteHTTPException, problems.method_not_allowed)  # 405: problem+json, full Allow
     return app
 
 
