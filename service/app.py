@@ -11,7 +11,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from opyt import catalogue
 from opyt.config import Settings
 from opyt.errors import InputError, OpytError, QueryError, StoreError
-from opyt.service import deps, documents, health, mentors, sparql, stored_queries
+from opyt.service import deps, documents, health, mentors, pages, sparql, stored_queries
 from opyt.service import description, graph_store, problems
 
 _STATUS = ((QueryError, 400), (InputError, 400), (StoreError, 503), (OpytError, 500))
@@ -38,6 +38,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.include_router(stored_queries.router)
     app.include_router(graph_store.router)
     app.include_router(description.router)
+    app.include_router(pages.router)
     app.include_router(mentors.router)
     app.include_router(documents.router)
     app.state.settings = settings
