@@ -4,8 +4,9 @@ The need is understood through the topic scheme: Russian text with
 ``opyt.ingest.vocabulary`` (lemmas, exam task numbers), English text with the
 English prefLabels and altLabels of the topic and form concepts
 (``opyt.ontology.ontology_graph()``); «task 18» / «задание 18» without a named
-exam means every exam's task 18. Every practice is read with one stored query
-(``practices-for-matching``) and scored:
+exam means every exam's task 18. The candidates come from the matching index
+(``opyt.mentor_index``: posting lists by topic and lemma, rebuilt from the
+store when its documents change) and each is scored:
 
 * tier 3 — a practice topic is one of the need's concepts;
 * tier 2 — a practice topic is narrower (or, one or two steps, broader) than one;
@@ -19,19 +20,17 @@ Nothing relevant gives an empty list.
 """
 from __future__ import annotations
 
-import math
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rdflib import Literal
 from rdflib.namespace import SKOS
 
-from opyt import queries
+from opyt import mentor_index
 from opyt.ingest import vocabulary
 from opyt.namespace import FORM, TOPIC
 
-SEP_Q = "\u241e"  # between evidence records in the query's GROUP_CONCAT
-SEP_F = "\u241f"  # between quote and file name
 SUBJECT_ROOTS = ("schoolSubjects", "stateFinalAssessment")  # concepts of a subject domain descend from these
 RUSSIAN_POS = {"NOUN", "ADJF", "ADJS", "INFN", "VERB", "PRTF", "PRTS", "NUMR", None}
 STOP = {
@@ -130,7 +129,7 @@ def _tasks(numbers: list[str], exams: list[str]) -> list[str]:
 # --- the need -------------------------------------------------------------------------------------
 
 
-def _content_lemmas(text: str) -> list[str]:
+def content_lemmas(text: str) -> list[str]:
     out = []
     for tok in vocabulary.tokens(text):
         # a word written in capitals for emphasis («РАЗВИТИЯ») is a word, not an abbreviation
@@ -138,8 +137,7 @@ def _content_lemmas(text: str) -> list[str]:
         if lem in STOP or len(lem) < 2 and not lem.isdigit():
             continue
         if re.search("[а-я]", lem):
-            tag = vocabulary.morph().parse(tok.text.lower())[0].tag
-            if tag.POS not in RUSSIAN_POS:
+            if _part_of_speech(tok.text.lower()) not in RUSSIAN_POS:
                 continue
         elif re.search("[a-z]", lem):
             lem = _en_stem(lem)
@@ -147,6 +145,11 @@ def _content_lemmas(text: str) -> list[str]:
                 continue
         out.append(lem)
     return vocabulary.unique(out)
+
+
+@lru_cache(maxsize=200_000)
+def _part_of_speech(word: str) -> str | None:
+    return vocabulary.morph().parse(word)[0].tag.POS
 
 
 def understand(text: str) -> dict:
@@ -180,7 +183,7 @@ def understand(text: str) -> dict:
         topics += tasks
     topics = vocabulary.unique(topics)
     topics = [c for c in topics if not any(c in ancestors(o) for o in topics if o != c)]
-    return {"topics": topics, "forms": vocabulary.unique(forms), "lemmas": _content_lemmas(text)}
+    return {"topics": topics, "forms": vocabulary.unique(forms), "lemmas": content_lemmas(text)}
 
 
 # --- candidates and scores ------------------------------------------------------------------------
@@ -213,84 +216,96 @@ def _label(local: str) -> str:
 
 
 def find_mentors(store, text: str, *, municipality: str | None = None, region: str | None = None,
-                 limit: int = 10) -> dict:
-    """Holders who can pass on experience matching ``text``, best first (the ``opyt mentors`` JSON)."""
+                 limit: int = 10, offset: int = 0, level: str | None = None, model: str | None = None,
+                 form: str | None = None) -> dict:
+    """Holders who can pass on experience matching ``text``, best first (the ``opyt mentors`` JSON).
+
+    ``level``, ``model`` and ``form`` (a concept's local name or IRI) keep only practices
+    with that concept; ``offset`` and ``limit`` page through the ranked list."""
     need = understand(text)
-    practices = [_candidate(row) for row in store.select(queries.load("practices-for-matching").text).rows]
-    idf = _idf({str(row["practice"]): words for row, _, words in practices})
+    index = mentor_index.current(store)
     place = {"municipality": (municipality or "").lower(), "region": (region or "").lower()}
-    items = [item for row, topics, words in practices
-             if (item := _item(need, row, topics, words, idf, place)) is not None]
-    items.sort(key=lambda i: (-i["score"], i["holder"]["type"] != "Person", i["holder"]["name"], i["practice"]["title"]))
-    return {"query": text, "items_total": len(items), "items": items[:max(limit, 0)]}
+    wanted = _filter(level=level, model=model, form=form)
+    broader = {b for n in need["topics"] for b, steps in ancestors(n).items() if steps <= 2}
+    scored = [match for entry in index.candidates(need["topics"], broader, need["lemmas"])
+              if wanted(entry) and (match := _score(need, entry, index.idf, place)) is not None]
+    scored.sort(key=lambda m: (-m.score, m.entry.holder_type != "Person", m.entry.holder_name, m.entry.title))
+    page = scored[max(offset, 0):max(offset, 0) + max(limit, 0)]
+    return {"query": text, "items_total": len(scored), "items": [_item(need, match) for match in page]}
 
 
-def _candidate(row) -> tuple:
-    """A practice row with its topic concepts and the lemmas of its title and topic labels."""
-    topics = [_local(t) for t in str(row.get("topics") or "").split("; ") if t]
-    words = set(_content_lemmas(str(row["title"])))
-    for topic in topics:
-        words |= _topic_lemmas(topic)
-    return row, topics, words
+def _filter(**concepts: str | None):
+    """A predicate keeping entries whose level, model and form are the given concepts."""
+    wanted = {key: _local(value) for key, value in concepts.items() if value}
+    form_label = vocabulary.pref_label("form", wanted["form"]) if "form" in wanted else None
+
+    def keep(entry: mentor_index.Entry) -> bool:
+        return (wanted.get("level") in (None, entry.level) and wanted.get("model") in (None, entry.model)
+                and (form_label is None or form_label in entry.forms))
+    return keep
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    entry: mentor_index.Entry
+    score: float
+    relation: tuple[float, str, str] | None
+    shared: list[str]
+    form_hit: list[str]
+    near: str | None
 
 
 @lru_cache(maxsize=4096)
-def _topic_lemmas(local: str) -> frozenset[str]:
-    return frozenset(w for label in _scheme()["labels_ru"].get(local, ()) for w in _content_lemmas(label))
+def topic_lemmas(local: str) -> frozenset[str]:
+    return frozenset(w for label in _scheme()["labels_ru"].get(local, ()) for w in content_lemmas(label))
 
 
-def _idf(documents: dict[str, set[str]]):
-    """Inverse document frequency over the practices, so that words every title has count little."""
-    df: dict[str, int] = {}
-    for words in documents.values():
-        for word in words:
-            df[word] = df.get(word, 0) + 1
-    n_docs = max(len(documents), 1)
-    return lambda word: math.log(1 + n_docs / (1 + df.get(word, 0)))
-
-
-def _off_subject(need: dict, topics: list[str], words: set[str]) -> bool:
+def _off_subject(need: dict, topics: tuple[str, ...], words: frozenset[str]) -> bool:
     """The need names a subject or exam (химия) that the practice's topics do not reach."""
     subject_need = [t for t in need["topics"] if _is_subject(t)]
     if not subject_need or _relation(subject_need, topics) is not None:
         return False
     if any(_is_subject(t) for t in topics):
         return True  # the practice is about another subject
-    return not any(_topic_lemmas(s) & words for s in subject_need)
+    return not any(topic_lemmas(s) & words for s in subject_need)
 
 
-def _item(need: dict, row, topics: list[str], words: set[str], idf, place: dict) -> dict | None:
-    """The answer item for one practice and holder, or None when it is not relevant to the need."""
-    if _off_subject(need, topics, words):
+def _score(need: dict, entry: mentor_index.Entry, idf, place: dict) -> _Match | None:
+    """How well one practice and holder answer the need, or None when it is not relevant."""
+    if _off_subject(need, entry.topics, entry.words):
         return None
-    rel = _relation(need["topics"], topics)
-    shared = [w for w in need["lemmas"] if w in words]
+    rel = _relation(need["topics"], entry.topics)
+    shared = [w for w in need["lemmas"] if w in entry.words]
     share = sum(idf(w) for w in shared) / (sum(idf(w) for w in need["lemmas"]) or 1.0)
     if rel is None and not (len(shared) >= 2 or (shared and share >= 0.6)):
         return None
-    forms = [f for f in str(row.get("forms") or "").split("; ") if f]
     need_forms = {vocabulary.pref_label("form", f) for f in need["forms"]}
-    form_hit = [f for f in forms if f in need_forms]
-    near = _nearness(row, place)
+    form_hit = [f for f in entry.forms if f in need_forms]
+    near = _nearness(entry, place)
     score = _topic_score(rel, share) + 0.05 * bool(form_hit) + {"municipality": 0.03, "region": 0.01}.get(near, 0)
+    return _Match(entry, round(min(score, 1.0), 3), rel, shared, form_hit, near)
+
+
+def _item(need: dict, match: _Match) -> dict:
+    """The answer item (FORMAT.md) for one scored practice and holder."""
+    entry = match.entry
     return {
-        "holder": {"id": str(row["holder"]), "name": str(row["holderName"]),
-                   "type": str(row.get("holderType") or "Organisation")},
-        "organisation": ({"id": str(row["organisation"]), "name": str(row["organisationName"])}
-                         if row.get("organisation") else None),
-        "practice": {"id": str(row["practice"]), "title": str(row["title"])},
-        "score": round(min(score, 1.0), 3),
-        "model": _local(row.get("model")) or {"municipality": "direct", "region": "mediated"}.get(near, "network"),
-        "forms": forms,
-        "why": _why(rel, shared, form_hit),
-        "evidence": _evidence(row, need["lemmas"], words),
+        "holder": {"id": entry.holder, "name": entry.holder_name, "type": entry.holder_type},
+        "organisation": ({"id": entry.organisation, "name": entry.organisation_name}
+                         if entry.organisation and entry.organisation_name else None),
+        "practice": {"id": entry.practice, "title": entry.title},
+        "score": match.score,
+        "model": entry.model or {"municipality": "direct", "region": "mediated"}.get(match.near, "network"),
+        "forms": list(entry.forms),
+        "why": _why(match.relation, match.shared, match.form_hit),
+        "evidence": _evidence(entry, need["lemmas"]),
     }
 
 
-def _nearness(row, place: dict) -> str | None:
+def _nearness(entry: mentor_index.Entry, place: dict) -> str | None:
     """"municipality" or "region" when the practice is in the consumer's, else None."""
-    for key, name in (("municipality", "municipalityName"), ("region", "regionName")):
-        value = str(row.get(name) or "").lower()
+    for key, value in (("municipality", entry.municipality_name), ("region", entry.region_name)):
+        value = (value or "").lower()
         if place[key] and value and place[key] in value:
             return key
     return None
@@ -320,18 +335,14 @@ def _why(rel: tuple[float, str, str] | None, shared: list[str], form_hit: list[s
     return "; ".join(why)
 
 
-def _evidence(row, need_lemmas: list[str], title_words: set[str]) -> list[dict]:
-    records = []
-    for record in str(row.get("evidence") or "").split(SEP_Q):
-        quote, _, source = record.partition(SEP_F)
-        if quote.strip():
-            records.append((" ".join(quote.split()), source))
-    if not records:
+def _evidence(entry: mentor_index.Entry, need_lemmas: list[str]) -> list[dict]:
+    """The quote that best shows the practice answers the need, with its source."""
+    if not entry.evidence:
         return []
 
-    def fit(rec):
-        lemmas = set(_content_lemmas(rec[0][:600]))
-        return (len(lemmas & set(need_lemmas)) + len(lemmas & title_words), -len(rec[0]))
+    def fit(record: tuple[str, str]):
+        lemmas = set(content_lemmas(record[0][:600]))
+        return (len(lemmas & set(need_lemmas)) + len(lemmas & entry.words), -len(record[0]))
 
-    quote, source = max(records, key=fit)
+    quote, source = max(entry.evidence, key=fit)
     return [{"source": source, "quote": quote}]

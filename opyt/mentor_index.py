@@ -1,0 +1,260 @@
+"""The matching index: what ``find_mentors`` reads, rebuilt from the store, never the source of truth.
+
+One :class:`Entry` per practice and holder, with posting lists from topic
+concepts (a practice is listed under its topics and every broader concept) and
+from content lemmas (title and topic labels) to entries, so a need is scored
+against its candidates only, not against the whole catalogue.
+
+The index is built from a handful of linear scans (``property-values``,
+``instances``), joined in Python: at national scale that is far cheaper than
+one SPARQL query joining every detail of every practice. It is cached per
+store object and rebuilt when the store's document versions
+(``document-versions``) change, checked at most every ``recheck_seconds``;
+writers in the same process call :func:`invalidate`.
+"""
+from __future__ import annotations
+
+import hashlib
+import threading
+import time
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Iterable, Iterator
+
+from rdflib import RDFS, URIRef
+from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
+
+from opyt import queries
+from opyt.namespace import FORM, OPYT, TOPIC
+
+RECHECK_SECONDS = 5.0
+# a lemma in more than this share of the entries (and more than COMMON_MIN of them)
+# still counts when an entry is scored, but does not nominate candidates by itself
+COMMON_SHARE = 0.05
+COMMON_MIN = 50
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    practice: str
+    title: str
+    holder: str
+    holder_name: str
+    holder_type: str  # "Person" or "Organisation"
+    organisation: str | None
+    organisation_name: str | None
+    municipality_name: str | None
+    region_name: str | None
+    forms: tuple[str, ...]  # Russian labels
+    topics: tuple[str, ...]  # local names in the topic scheme
+    model: str | None  # local name
+    level: str | None  # local name
+    evidence: tuple[tuple[str, str], ...]  # (quote, source file name)
+    words: frozenset[str]  # content lemmas of the title and the topic labels
+
+
+class MentorIndex:
+    """Entries with posting lists by topic (including broader concepts) and by lemma."""
+
+    def __init__(self, entries: list[Entry], signature: str) -> None:
+        from opyt.matching import ancestors
+
+        self.entries = entries
+        self.signature = signature
+        self.under: dict[str, list[int]] = defaultdict(list)  # concept -> entries on it or a narrower one
+        self.exact: dict[str, list[int]] = defaultdict(list)  # concept -> entries on exactly it
+        self.by_word: dict[str, list[int]] = defaultdict(list)
+        practice_words: dict[str, frozenset[str]] = {}
+        for number, entry in enumerate(entries):
+            for topic in entry.topics:
+                self.exact[topic].append(number)
+                for concept in {topic, *ancestors(topic)}:
+                    self.under[concept].append(number)
+            for word in entry.words:
+                self.by_word[word].append(number)
+            practice_words[entry.practice] = entry.words
+        self.practices = len(practice_words)
+        self.df: dict[str, int] = defaultdict(int)
+        for words in practice_words.values():
+            for word in words:
+                self.df[word] += 1
+        self.common = max(COMMON_MIN, int(COMMON_SHARE * len(entries)))
+
+    def candidates(self, topics: Iterable[str], broader: Iterable[str], lemmas: Iterable[str]) -> Iterator[Entry]:
+        """Entries on one of ``topics`` or a narrower concept, on exactly one of ``broader``,
+        or sharing a lemma that is not common to most of the catalogue."""
+        numbers: set[int] = set()
+        for topic in topics:
+            numbers.update(self.under.get(topic, ()))
+        for concept in broader:
+            numbers.update(self.exact.get(concept, ()))
+        for word in lemmas:
+            postings = self.by_word.get(word, ())
+            if len(postings) <= self.common:
+                numbers.update(postings)
+        return (self.entries[n] for n in sorted(numbers))
+
+    def idf(self, word: str) -> float:
+        import math
+
+        return math.log(1 + max(self.practices, 1) / (1 + self.df.get(word, 0)))
+
+
+# --- building ------------------------------------------------------------------------------------
+
+
+def build(store) -> MentorIndex:
+    """Read the catalogue with linear scans and join the entries in Python."""
+    signature = store_signature(store)
+    values = _PropertyReader(store)
+    practices = _practice_iris(store)
+    persons = _instances(store, FOAF.Person)
+    labels = values.first(RDFS.label)
+    titles = values.first(DCTERMS.title)
+    holders = values.all(OPYT.holder)
+    topics = values.all(OPYT.topic)
+    forms = values.all(OPYT.form)
+    models, levels = values.first(OPYT.model), values.first(OPYT.level)
+    employer = values.first(ORG.memberOf)
+    municipality, region = values.first(OPYT.municipality), values.first(OPYT.region)
+    evidence = _evidence(values)
+    entries = []
+    for practice in sorted(practices):
+        if practice not in titles:
+            continue
+        practice_topics = tuple(sorted(_local(t) for t in topics.get(practice, ()) if t.startswith(str(TOPIC))))
+        words = _words(titles[practice], practice_topics)
+        for holder in sorted(holders.get(practice, ())):
+            is_person = holder in persons
+            organisation = employer.get(holder) if is_person else holder
+            place = municipality.get(organisation) if organisation else None
+            entries.append(Entry(
+                practice=practice, title=titles[practice], holder=holder,
+                holder_name=labels.get(holder, holder), holder_type="Person" if is_person else "Organisation",
+                organisation=organisation, organisation_name=labels.get(organisation) if organisation else None,
+                municipality_name=labels.get(place) if place else None,
+                region_name=labels.get(region.get(place) or region.get(organisation or "")) if organisation else None,
+                forms=_form_labels(forms.get(practice, ())), topics=practice_topics,
+                model=_local(models.get(practice)) or None, level=_local(levels.get(practice)) or None,
+                evidence=evidence.get(practice, ()), words=words,
+            ))
+    return MentorIndex(entries, signature)
+
+
+class _PropertyReader:
+    """``property-values`` scans, each value kept once per subject (a pair stated in two documents is one)."""
+
+    def __init__(self, store) -> None:
+        self.store = store
+        self.query = queries.load("property-values")
+
+    def pairs(self, prop: URIRef) -> Iterator[tuple[str, str]]:
+        for row in self.store.select(self.query.text, {"property": prop}).rows:
+            yield str(row["subject"]), str(row["value"])
+
+    def first(self, prop: URIRef) -> dict[str, str]:
+        """One value per subject: the smallest, so the choice does not depend on storage order."""
+        out: dict[str, str] = {}
+        for subject, value in self.pairs(prop):
+            if subject not in out or value < out[subject]:
+                out[subject] = value
+        return out
+
+    def all(self, prop: URIRef) -> dict[str, set[str]]:
+        out: dict[str, set[str]] = defaultdict(set)
+        for subject, value in self.pairs(prop):
+            out[subject].add(value)
+        return out
+
+
+def _instances(store, cls: URIRef) -> set[str]:
+    rows = store.select(queries.load("instances").text, {"class": cls}).rows
+    return {str(row["instance"]) for row in rows}
+
+
+def _practice_iris(store) -> set[str]:
+    """Instances of opyt:Practice and of each of its subclasses in the ontology."""
+    from opyt.ontology import ontology_graph
+
+    graph = ontology_graph(include_alignments=False)
+    classes = set(graph.transitive_subjects(RDFS.subClassOf, OPYT.Practice))
+    return set().union(*(_instances(store, cls) for cls in classes))
+
+
+def _evidence(values: _PropertyReader) -> dict[str, tuple[tuple[str, str], ...]]:
+    quotes = values.all(OPYT.quote)
+    quoted_from = values.first(PROV.wasQuotedFrom)
+    file_names = values.first(OPYT.fileName)
+    out: dict[str, tuple[tuple[str, str], ...]] = {}
+    for practice, nodes in values.all(OPYT.evidence).items():
+        records = {(" ".join(q.split()), file_names.get(quoted_from.get(node, ""), ""))
+                   for node in nodes for q in quotes.get(node, ()) if q.strip()}
+        out[practice] = tuple(sorted(records))
+    return out
+
+
+def _form_labels(forms: Iterable[str]) -> tuple[str, ...]:
+    from opyt.ingest import vocabulary
+
+    prefix = str(FORM._NS)
+    labels = (vocabulary.pref_label("form", f[len(prefix):]) for f in forms if f.startswith(prefix))
+    return tuple(sorted(label for label in labels if label))
+
+
+def _words(title: str, topics: tuple[str, ...]) -> frozenset[str]:
+    from opyt.matching import content_lemmas, topic_lemmas
+
+    words = set(content_lemmas(title))
+    for topic in topics:
+        words |= topic_lemmas(topic)
+    return frozenset(words)
+
+
+def _local(iri: str | None) -> str:
+    return str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
+
+
+# --- freshness -----------------------------------------------------------------------------------
+
+
+def store_signature(store) -> str:
+    """A digest of every document's graph and SHA-256, plus the named graphs: changes with any ingest,
+    replacement or removal."""
+    digest = hashlib.sha256()
+    for row in store.select(queries.load("document-versions").text).rows:
+        digest.update(f"{row['graph']} {row['document']} {row['sha256']}\n".encode())
+    for name in sorted(map(str, store.graph_names())):
+        digest.update(name.encode() + b"\n")
+    return digest.hexdigest()
+
+
+@dataclass
+class _Cached:
+    index: MentorIndex
+    checked: float
+
+
+_CACHE: "weakref.WeakKeyDictionary[object, _Cached]" = weakref.WeakKeyDictionary()
+_LOCK = threading.Lock()
+
+
+def current(store, recheck_seconds: float = RECHECK_SECONDS) -> MentorIndex:
+    """The store's index, rebuilt when missing or when the store's documents changed."""
+    with _LOCK:
+        cached = _CACHE.get(store)
+        now = time.monotonic()
+        if cached is not None and now - cached.checked < recheck_seconds:
+            return cached.index
+        if cached is not None and store_signature(store) == cached.index.signature:
+            cached.checked = now
+            return cached.index
+        index = build(store)
+        _CACHE[store] = _Cached(index, time.monotonic())
+        return index
+
+
+def invalidate(store) -> None:
+    """Forget the store's index: the next query rebuilds it (call after writing to the store)."""
+    with _LOCK:
+        _CACHE.pop(store, None)
