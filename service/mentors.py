@@ -227,7 +227,8 @@ def mentors(request: Request, store: StoreDep, query: Annotated[MentorQuery, Dep
     """Holders whose experience matches the need ``q``, best first, in batches."""
     result = recommend(store, query.q, query)
     base = str(request.url.replace(query=""))
-    return answer(request, result, base, query.model_dump(), query.b_start, query.b_size)
+    params = {"q": query.q, **query.model_dump(exclude={"q"})}
+    return answer(request, result, base, params, query.b_start, query.b_size)
 
 
 @router.post("/recommendations", openapi_extra={"requestBody": {
