@@ -15,7 +15,6 @@ near holders first, unless ``municipality`` / ``region`` are given.
 """
 from __future__ import annotations
 
-import inspect
 import json
 from typing import Annotated, Any
 
@@ -24,7 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from rdflib import Literal, URIRef
 
 from opyt import matching
-from opyt.namespace import FORM, LEVEL, MODEL, OPYT
+from opyt.namespace import FORM, LEVEL, MODEL
 from opyt.service.deps import Problem, StoreDep
 
 router = APIRouter(tags=["mentors"])
@@ -71,35 +70,9 @@ def recommend(store, need: str, filters: Filters) -> dict[str, Any]:
 
 
 def search(store, text: str, *, offset: int, limit: int, **options: str | None) -> dict[str, Any]:
-    """``find_mentors`` with an offset and the level/model/form filters.
-
-    The one adaptation to ``find_mentors``'s signature: what it accepts is
-    passed on; a filter or an offset it does not take yet is applied here.
-    """
-    accepted = inspect.signature(matching.find_mentors).parameters
+    """``find_mentors`` for one batch, with the place and level/model/form filters that are set."""
     given = {key: value for key, value in options.items() if value is not None}
-    passed = {key: value for key, value in given.items() if key in accepted}
-    own = {key: value for key, value in given.items() if key not in accepted}
-    if "offset" in accepted and not own:
-        return matching.find_mentors(store, text, offset=offset, limit=limit, **passed)
-    found = matching.find_mentors(store, text, limit=10**9, **passed)
-    items = [item for item in found["items"] if _keeps(store, item, own)]
-    return {**found, "items_total": len(items), "items": items[offset:offset + limit]}
-
-
-def _keeps(store, item: dict, own: dict[str, str]) -> bool:
-    from opyt.ingest import vocabulary
-
-    if "model" in own and item.get("model") != own["model"]:
-        return False
-    if "form" in own and vocabulary.pref_label("form", own["form"]) not in item.get("forms", []):
-        return False
-    if "level" in own and not store.ask(
-        "ASK { ?practice ?p ?level }",
-        {"practice": URIRef(item["practice"]["id"]), "p": OPYT.level, "level": LEVEL[own["level"]]},
-    ):
-        return False
-    return True
+    return matching.find_mentors(store, text, offset=offset, limit=limit, **given)
 
 
 def concept_local(scheme: str, value: str | None) -> str | None:
