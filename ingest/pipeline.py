@@ -34,6 +34,7 @@ from typing import Callable, Iterable, Literal as TypingLiteral
 from rdflib import SH, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, ORG, RDF, XSD
 
+from opyt import mentor_index
 from opyt.catalogue import ensure_vocabulary
 from opyt.errors import OpytError, UnreadableDocument
 from opyt.ingest.graph import PRACTICE_CLASSES, document_iri, file_slug, graph_iri
@@ -151,6 +152,7 @@ def _ingest_one(store, path: Path, extract: Extractor, quarantine_dir: Path | No
             report.message += f"; report in {quarantine_file}"
         return report
     store.replace_graph(target, graph)
+    mentor_index.invalidate(store)
     if quarantine_file is not None and quarantine_file.exists():
         quarantine_file.unlink()
     return report
@@ -206,6 +208,7 @@ def remove_document(store, name_or_iri: str) -> URIRef:
             "`opyt stats` or a query over opyt:fileName lists what is there"
         )
     store.drop_graph(target)
+    mentor_index.invalidate(store)
     return target
 
 

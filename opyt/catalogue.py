@@ -13,7 +13,7 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import to_canonical_graph
 from rdflib.namespace import DCTERMS
 
-from opyt import queries
+from opyt import mentor_index, queries
 from opyt.errors import InputError, ValidationFailed
 from opyt.namespace import GRAPH, ONTOLOGY_GRAPH
 
@@ -137,6 +137,7 @@ def load_file(store, path: Path, graph_iri: URIRef | None = None) -> LoadReport:
     for name, graph in graphs.items():
         store.replace_graph(name, graph)
         result.graphs[str(name)] = len(graph)
+    mentor_index.invalidate(store)
     return result
 
 

@@ -118,3 +118,77 @@ def test_cli_table_says_nobody_yet(catalogue_dir: Path) -> None:
     result = mentors_cli(catalogue_dir, "наставничество по органической химии")
     assert result.exit_code == 0, result.output
     assert "nobody yet" in result.stdout
+
+
+# --- the matching index ------------------------------------------------------------------------
+
+TASK_18 = "Кто может провести мастер-класс по заданию 18 ЕГЭ по математике?"
+
+
+def test_paging_walks_the_same_ranking(catalogue: EmbeddedStore) -> None:
+    whole = find_mentors(catalogue, "профессиональное развитие педагогов", limit=100)
+    assert whole["items_total"] >= 2
+    pages = [find_mentors(catalogue, "профессиональное развитие педагогов", limit=1, offset=n)
+             for n in range(whole["items_total"])]
+    assert [page["items"][0] for page in pages] == whole["items"]
+    assert {page["items_total"] for page in pages} == {whole["items_total"]}
+    assert find_mentors(catalogue, "профессиональное развитие педагогов", offset=whole["items_total"])["items"] == []
+
+
+def test_filters_keep_only_practices_with_the_concept(catalogue: EmbeddedStore) -> None:
+    from opyt import mentor_index
+
+    everyone = find_mentors(catalogue, "профессиональное развитие педагогов", limit=100)["items"]
+    own_model = {e.practice: e.model for e in mentor_index.current(catalogue).entries}
+    models = {own_model[item["practice"]["id"]] for item in everyone} - {None}
+    assert models, "some practice states its own model"
+    for model in models:
+        kept = find_mentors(catalogue, "профессиональное развитие педагогов", limit=100, model=model)["items"]
+        assert kept and {own_model[item["practice"]["id"]] for item in kept} == {model}
+    first_form = next(f for item in everyone for f in item["forms"])
+    by_form = find_mentors(catalogue, "профессиональное развитие педагогов", limit=100, form=_form_local(first_form))
+    assert by_form["items"] and all(first_form in item["forms"] for item in by_form["items"])
+    assert find_mentors(catalogue, TASK_18, level="federal-level-that-does-not-exist")["items"] == []
+
+
+def _form_local(label: str) -> str:
+    from opyt.ingest import vocabulary
+
+    return next(m.concept for m in vocabulary.find(label, ("form",)))
+
+
+def test_index_is_rebuilt_when_a_document_is_removed(tmp_path: Path) -> None:
+    from opyt.ingest.pipeline import remove_document
+
+    with EmbeddedStore(tmp_path / "store") as store:
+        ingest_paths(store, [SAMPLES / "kvarkensky-master-classes.txt"])
+        assert names(find_mentors(store, TASK_18))[:1] == ["Таженова У.С."]
+        remove_document(store, "kvarkensky-master-classes.txt")
+        assert find_mentors(store, TASK_18)["items"] == []
+
+
+def test_index_notices_a_write_it_was_not_told_about(tmp_path: Path) -> None:
+    """Another writer (here: a raw graph drop) changes the documents: the signature check rebuilds."""
+    from opyt import mentor_index
+
+    with EmbeddedStore(tmp_path / "store") as store:
+        ingest_paths(store, [SAMPLES / "kvarkensky-master-classes.txt"])
+        assert find_mentors(store, TASK_18)["items"]
+        for graph in store.graph_names():
+            if "kvarkensky-master-classes" in str(graph):
+                store.drop_graph(str(graph))
+        assert mentor_index.current(store, recheck_seconds=0).entries == []
+        assert find_mentors(store, TASK_18)["items"] == []
+
+
+def test_common_words_do_not_nominate_candidates_in_a_large_index() -> None:
+    from opyt.mentor_index import COMMON_MIN, Entry, MentorIndex
+
+    def entry(number: int, words: set[str]) -> Entry:
+        return Entry(f"p{number}", "t", f"h{number}", "h", "Person", None, None, None, None, (), (), None, None, (),
+                     frozenset(words))
+
+    entries = [entry(n, {"метод", f"слово{n}"}) for n in range(COMMON_MIN * 3)]
+    index = MentorIndex(entries, "signature")
+    assert list(index.candidates([], [], ["метод"])) == []
+    assert [e.practice for e in index.candidates([], [], ["метод", "слово7"])] == ["p7"]
