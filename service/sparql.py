@@ -59,6 +59,7 @@ GRAPH_FORMATS: dict[str, str] = {
     "application/ld+json": "json-ld",
     "application/rdf+xml": "xml",
 }
+DATASET_PARAMETERS = ("default-graph-uri", "named-graph-uri", "using-graph-uri", "using-named-graph-uri")
 MAX_RUNNING_QUERIES = 16  # queries evaluating at once, abandoned ones included
 _SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 _running = threading.BoundedSemaphore(MAX_RUNNING_QUERIES)
@@ -79,6 +80,7 @@ async def sparql_get(
         raise QueryError("SPARQL Update is accepted only by POST (form field 'update' or an application/sparql-update body)")
     if query is None:
         return description.service_description_response(request, accept)
+    refuse_dataset(request.query_params)
     return await answer(store, settings, query, accept)
 
 
@@ -86,6 +88,7 @@ async def sparql_get(
 async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, accept: AcceptHeader = None) -> Response:
     """A query (form field ``query`` or an ``application/sparql-query`` body) or an update (``update``, ``application/sparql-update``)."""
     content_type = media_type(request)
+    refuse_dataset(request.query_params)
     if content_type == SPARQL_QUERY:
         return await answer(store, settings, await body_text(request), accept)
     if content_type == SPARQL_UPDATE:
@@ -94,6 +97,7 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
         form = await request.form()
         if "query" in form and "update" in form:
             raise QueryError("send either a 'query' or an 'update' form field, not both")
+        refuse_dataset(form)
         if "query" in form:
             return await answer(store, settings, str(form["query"]), accept)
         if "update" in form:
@@ -106,10 +110,12 @@ async def sparql_post(request: Request, store: StoreDep, settings: SettingsDep, 
 async def update_post(request: Request, store: StoreDep, settings: SettingsDep) -> Response:
     """A SPARQL Update as a form field ``update`` or an ``application/sparql-update`` body."""
     content_type = media_type(request)
+    refuse_dataset(request.query_params)
     if content_type == SPARQL_UPDATE:
         return await apply_update(request, store, settings, await body_text(request))
     if content_type == FORM:
         form = await request.form()
+        refuse_dataset(form)
         if "update" in form:
             return await apply_update(request, store, settings, str(form["update"]))
         raise QueryError("the form has no 'update' field")
@@ -148,6 +154,14 @@ async def apply_update(request: Request, store, settings: Settings, update: str)
     refuse_federation(update)
     await run_in_threadpool(store.update, update)
     return Response(status_code=204)
+
+
+def refuse_dataset(parameters) -> None:
+    """The protocol's dataset parameters are refused rather than ignored (ignoring them would change the answer)."""
+    given = [name for name in DATASET_PARAMETERS if parameters.get(name)]
+    if given:
+        raise QueryError(f"{', '.join(given)} is not supported here: the default graph is the union of all graphs; "
+                         "name graphs in the query with FROM, FROM NAMED or GRAPH")
 
 
 def refuse_federation(query: str) -> None:

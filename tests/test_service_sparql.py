@@ -252,6 +252,14 @@ def test_federated_queries_are_refused(service: str) -> None:
     _assert_problem(httpx.get(f"{service}/sparql", params={"query": query}), 400)
 
 
+def test_dataset_parameters_are_refused_not_ignored(service: str) -> None:
+    params = {"query": LABEL_QUERY, "default-graph-uri": "https://w3id.org/opyt/graph/ontology"}
+    _assert_problem(httpx.get(f"{service}/sparql", params=params), 400)
+    _assert_problem(httpx.post(f"{service}/sparql", data=params), 400)
+    update = {"update": "INSERT DATA { <urn:a> <urn:b> <urn:c> }", "using-graph-uri": "urn:g"}
+    _assert_problem(httpx.post(f"{service}/sparql", data=update, headers=_auth()), 400)
+
+
 def test_an_update_sent_by_get_is_400(service: str) -> None:
     update = "INSERT DATA { GRAPH <urn:opyt:test:get> { <urn:a> <urn:b> <urn:c> } }"
     _assert_problem(httpx.get(f"{service}/sparql", params={"update": update}), 400)
