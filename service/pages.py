@@ -475,7 +475,7 @@ def _entity(request: Request, store, iri_text: str) -> Response:
         return _not_found(request, iri_text, media)
     types = next((row.values for row in rows if row.prop == RDF.type), [])
     type_iris = {link.iri for link in types}
-    is_concept = str(SKOS.Concept) in type_iris or str(SKOS.ConceptScheme) in type_iris
+    is_concept = str(SKOS.Concept) in type_iris
     context = {
         "iri": iri_text,
         "title": _title(iri, own),
