@@ -1,9 +1,10 @@
 """The matching index: what ``find_mentors`` reads, rebuilt from the store, never the source of truth.
 
-One :class:`Entry` per practice and holder, with posting lists from topic
-concepts (a practice is listed under its topics and every broader concept) and
-from content lemmas (title and topic labels) to entries, so a need is scored
-against its candidates only, not against the whole catalogue.
+One :class:`Entry` per practice and holder, with posting lists (numpy arrays
+of entry numbers) by lemma, form, model, level and place, and topic groups
+(entries with the same topic concepts) reachable from every concept at or
+above their topics, so that ``find_mentors`` scores all entries at once with
+array operations instead of a Python loop over the catalogue.
 
 The index is built from a handful of linear scans (``property-values``,
 ``instances``), joined in Python: at national scale that is far cheaper than
@@ -15,6 +16,7 @@ writers in the same process call :func:`invalidate`.
 from __future__ import annotations
 
 import hashlib
+import math
 import threading
 import time
 import weakref
@@ -22,6 +24,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
+import numpy as np
 from rdflib import RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
@@ -29,10 +32,6 @@ from opyt import queries
 from opyt.namespace import FORM, OPYT, TOPIC
 
 RECHECK_SECONDS = 5.0
-# a lemma in more than this share of the entries (and more than COMMON_MIN of them)
-# still counts when an entry is scored, but does not nominate candidates by itself
-COMMON_SHARE = 0.05
-COMMON_MIN = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,50 +54,66 @@ class Entry:
 
 
 class MentorIndex:
-    """Entries with posting lists by topic (including broader concepts) and by lemma."""
+    """Entries with the arrays and posting lists that let a need be scored for all entries at once.
+
+    Entries with the same topic concepts form a *topic group*: a need's relation
+    to a practice depends on its topics only, so it is worked out once per group.
+    """
 
     def __init__(self, entries: list[Entry], signature: str) -> None:
-        from opyt.matching import ancestors
+        from opyt.matching import ancestors, is_subject
 
         self.entries = entries
         self.signature = signature
-        self.under: dict[str, list[int]] = defaultdict(list)  # concept -> entries on it or a narrower one
-        self.exact: dict[str, list[int]] = defaultdict(list)  # concept -> entries on exactly it
-        self.by_word: dict[str, list[int]] = defaultdict(list)
-        practice_words: dict[str, frozenset[str]] = {}
-        for number, entry in enumerate(entries):
-            for topic in entry.topics:
-                self.exact[topic].append(number)
+        self.size = len(entries)
+        group_ids: dict[tuple[str, ...], int] = {}
+        self.group_of = np.array([group_ids.setdefault(e.topics, len(group_ids)) for e in entries], dtype=np.int64)
+        self.groups = list(group_ids)
+        self.group_has_subject = np.array([any(is_subject(t) for t in g) for g in self.groups], dtype=bool)
+        self.under: dict[str, set[int]] = defaultdict(set)  # concept -> groups with it or a narrower concept
+        self.exact: dict[str, set[int]] = defaultdict(set)  # concept -> groups with exactly it
+        for number, topics in enumerate(self.groups):
+            for topic in topics:
+                self.exact[topic].add(number)
                 for concept in {topic, *ancestors(topic)}:
-                    self.under[concept].append(number)
-            for word in entry.words:
-                self.by_word[word].append(number)
-            practice_words[entry.practice] = entry.words
+                    self.under[concept].add(number)
+        self.by_word = _postings((w, n) for n, e in enumerate(entries) for w in e.words)
+        self.by_form = _postings((f, n) for n, e in enumerate(entries) for f in e.forms)
+        self.by_model = _postings((e.model, n) for n, e in enumerate(entries) if e.model)
+        self.by_level = _postings((e.level, n) for n, e in enumerate(entries) if e.level)
+        self.by_municipality = _postings(((e.municipality_name or "").lower(), n) for n, e in enumerate(entries))
+        self.by_region = _postings(((e.region_name or "").lower(), n) for n, e in enumerate(entries))
+        practice_words = {e.practice: e.words for e in entries}
         self.practices = len(practice_words)
         self.df: dict[str, int] = defaultdict(int)
         for words in practice_words.values():
             for word in words:
                 self.df[word] += 1
-        self.common = max(COMMON_MIN, int(COMMON_SHARE * len(entries)))
-
-    def candidates(self, topics: Iterable[str], broader: Iterable[str], lemmas: Iterable[str]) -> Iterator[Entry]:
-        """Entries on one of ``topics`` or a narrower concept, on exactly one of ``broader``,
-        or sharing a lemma that is not common to most of the catalogue."""
-        numbers: set[int] = set()
-        for topic in topics:
-            numbers.update(self.under.get(topic, ()))
-        for concept in broader:
-            numbers.update(self.exact.get(concept, ()))
-        for word in lemmas:
-            postings = self.by_word.get(word, ())
-            if len(postings) <= self.common:
-                numbers.update(postings)
-        return (self.entries[n] for n in sorted(numbers))
+        order = sorted(range(self.size), key=lambda n: (entries[n].holder_type != "Person",
+                                                        entries[n].holder_name, entries[n].title))
+        self.tiebreak = np.empty(self.size, dtype=np.int64)
+        self.tiebreak[order] = np.arange(self.size)
 
     def idf(self, word: str) -> float:
-        import math
-
         return math.log(1 + max(self.practices, 1) / (1 + self.df.get(word, 0)))
+
+    def mask(self, postings: Iterable[np.ndarray]) -> np.ndarray:
+        """True for the entries in any of ``postings``."""
+        out = np.zeros(self.size, dtype=bool)
+        for numbers in postings:
+            out[numbers] = True
+        return out
+
+    def place_mask(self, postings: dict[str, np.ndarray], place: str) -> np.ndarray:
+        """Entries whose municipality (or region) name contains ``place`` (lower case)."""
+        return self.mask(numbers for name, numbers in postings.items() if place and name and place in name)
+
+
+def _postings(pairs: Iterable[tuple[str, int]]) -> dict[str, np.ndarray]:
+    lists: dict[str, list[int]] = defaultdict(list)
+    for key, number in pairs:
+        lists[key].append(number)
+    return {key: np.array(numbers, dtype=np.int64) for key, numbers in lists.items()}
 
 
 # --- building ------------------------------------------------------------------------------------
@@ -150,8 +165,8 @@ class _PropertyReader:
         self.query = queries.load("property-values")
 
     def pairs(self, prop: URIRef) -> Iterator[tuple[str, str]]:
-        for row in self.store.select(self.query.text, {"property": prop}).rows:
-            yield str(row["subject"]), str(row["value"])
+        for _, subject, value in self.store.select_values(self.query.text, {"property": prop}):
+            yield subject, value
 
     def first(self, prop: URIRef) -> dict[str, str]:
         """One value per subject: the smallest, so the choice does not depend on storage order."""
@@ -169,8 +184,7 @@ class _PropertyReader:
 
 
 def _instances(store, cls: URIRef) -> set[str]:
-    rows = store.select(queries.load("instances").text, {"class": cls}).rows
-    return {str(row["instance"]) for row in rows}
+    return {instance for _, instance in store.select_values(queries.load("instances").text, {"class": cls})}
 
 
 def _practice_iris(store) -> set[str]:
@@ -222,8 +236,8 @@ def store_signature(store) -> str:
     """A digest of every document's graph and SHA-256, plus the named graphs: changes with any ingest,
     replacement or removal."""
     digest = hashlib.sha256()
-    for row in store.select(queries.load("document-versions").text).rows:
-        digest.update(f"{row['graph']} {row['document']} {row['sha256']}\n".encode())
+    for graph, document, sha256 in store.select_values(queries.load("document-versions").text):
+        digest.update(f"{graph} {document} {sha256}\n".encode())
     for name in sorted(map(str, store.graph_names())):
         digest.update(name.encode() + b"\n")
     return digest.hexdigest()

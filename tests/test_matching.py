@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -181,14 +182,19 @@ def test_index_notices_a_write_it_was_not_told_about(tmp_path: Path) -> None:
         assert find_mentors(store, TASK_18)["items"] == []
 
 
-def test_common_words_do_not_nominate_candidates_in_a_large_index() -> None:
-    from opyt.mentor_index import COMMON_MIN, Entry, MentorIndex
+@pytest.mark.parametrize("text", [
+    TASK_18, "who can mentor on task 18", "профессиональное развитие педагогов", "наставничество по органической химии",
+    "школы с низкими результатами", "сетевое взаимодействие", "ЕГЭ по математике",
+])
+def test_ranking_all_entries_at_once_agrees_with_scoring_one(catalogue: EmbeddedStore, text: str) -> None:
+    """The array ranking (_rank) and the per-entry scoring (_score) are two writings of one rule."""
+    from opyt import mentor_index
+    from opyt.matching import _rank, _score
 
-    def entry(number: int, words: set[str]) -> Entry:
-        return Entry(f"p{number}", "t", f"h{number}", "h", "Person", None, None, None, None, (), (), None, None, (),
-                     frozenset(words))
-
-    entries = [entry(n, {"метод", f"слово{n}"}) for n in range(COMMON_MIN * 3)]
-    index = MentorIndex(entries, "signature")
-    assert list(index.candidates([], [], ["метод"])) == []
-    assert [e.practice for e in index.candidates([], [], ["метод", "слово7"])] == ["p7"]
+    index = mentor_index.current(catalogue)
+    need = understand(text)
+    place = {"municipality": "кваркенский", "region": ""}
+    scalar = {n: m.score for n, e in enumerate(index.entries) if (m := _score(need, e, index.idf, place)) is not None}
+    ranked = _rank(need, index, place, np.ones(index.size, dtype=bool))
+    assert set(ranked.tolist()) == set(scalar)
+    assert [scalar[n] for n in ranked] == sorted(scalar.values(), reverse=True)

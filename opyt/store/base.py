@@ -11,7 +11,7 @@ import pyoxigraph as ox
 from rdflib import Graph, URIRef
 from rdflib.term import Node
 
-from opyt.errors import QueryError
+from opyt.errors import QueryError, StoreError
 from opyt.store.rdf import DumpFormat
 from opyt.store.terms import Bindings, OxTerm, graph_from_triples, to_rdflib
 
@@ -60,6 +60,19 @@ class Store(ABC):
     def select(self, sparql: str, bindings: Bindings | None = None) -> SelectResult:
         return _expect(self._query(sparql, bindings), SelectResult, "select() needs a SELECT query")
 
+    def select_values(self, sparql: str, bindings: Bindings | None = None) -> list[tuple[str | None, ...]]:
+        """A SELECT's rows as tuples of lexical values (IRI or literal text; None when unbound), in the
+        order of its variables: for bulk reads, where building rdflib terms costs more than the query."""
+        result = self._raw_query(sparql, bindings)
+        if not isinstance(result, ox.QuerySolutions):
+            raise QueryError("select_values() needs a SELECT query")
+        width = len(result.variables)
+        try:
+            return [tuple(None if (term := solution[i]) is None else term.value for i in range(width))
+                    for solution in result]
+        except OSError as error:
+            raise StoreError(f"Reading the query results failed: {error}") from error
+
     def ask(self, sparql: str, bindings: Bindings | None = None) -> bool:
         return _expect(self._query(sparql, bindings), bool, "ask() needs an ASK query")
 
@@ -77,6 +90,10 @@ class Store(ABC):
     @abstractmethod
     def _query(self, sparql: str, bindings: Bindings | None) -> QueryOutcome:
         """Runs a query of any form over the union default graph."""
+
+    @abstractmethod
+    def _raw_query(self, sparql: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]:
+        """The same, answered as pyoxigraph results."""
 
     @abstractmethod
     def update(self, sparql: str) -> None:

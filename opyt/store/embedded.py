@@ -36,8 +36,11 @@ class EmbeddedStore(Store):
         mechanism for both backends keeps their answers identical.
         """
         with _translated_errors(QueryError, "Malformed SPARQL query"):
-            result = self._open().query(with_values(sparql, oxigraph_bindings(bindings)), use_default_graph_as_union=True)
-            return query_outcome(result)
+            return query_outcome(self._raw_query(sparql, bindings))
+
+    def _raw_query(self, sparql: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
+        with _translated_errors(QueryError, "Malformed SPARQL query"):
+            return self._open().query(with_values(sparql, oxigraph_bindings(bindings)), use_default_graph_as_union=True)
 
     def update(self, sparql: str) -> None:
         with _translated_errors(QueryError, "Malformed SPARQL update"):

@@ -58,8 +58,10 @@ class RemoteStore(Store):
         return f"RemoteStore({self.query_url})"
 
     def _query(self, sparql: str, bindings: Bindings | None) -> QueryOutcome:
-        request = with_values(sparql, oxigraph_bindings(bindings))
-        return query_outcome(self._query_results(request))
+        return query_outcome(self._raw_query(sparql, bindings))
+
+    def _raw_query(self, sparql: str, bindings: Bindings | None) -> ox.QuerySolutions | ox.QueryBoolean | list[ox.Triple]:
+        return self._query_results(with_values(sparql, oxigraph_bindings(bindings)))
 
     def update(self, sparql: str) -> None:
         self._post_sparql(sparql, update=True)
