@@ -265,7 +265,7 @@ def test_an_upload_round_trip_ingests_then_deletes(service: Service) -> None:
     before = service.quads()
     content = (SAMPLES / "kvarkensky-master-classes.txt").read_bytes()
     unchanged = _upload(service, "kvarkensky-master-classes.txt", content, _auth())
-    assert unchanged.status_code == 200 and unchanged.json()["status"] == "unchanged"
+    assert unchanged.status_code == 200 and unchanged.json()["status"] == "unchanged", unchanged.text
     assert service.quads() == before
 
     created = _upload(service, "Мастер-классы (копия).txt", content, _auth())
@@ -276,7 +276,7 @@ def test_an_upload_round_trip_ingests_then_deletes(service: Service) -> None:
     assert created.headers["location"] == report["@id"]
     assert service.quads() == before + report["triples"]
     again = _upload(service, "Мастер-классы (копия).txt", content, _auth())
-    assert again.status_code == 200 and again.json()["status"] == "unchanged"
+    assert again.status_code == 200 and again.json()["status"] == "unchanged", again.text
 
     removed = httpx.delete(report["@id"], headers=_auth())
     assert removed.status_code == 200 and removed.json()["graph"] == report["graph"]
