@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 
 from opyt.ingest import vocabulary
-from opyt.ingest.model import DocumentFacts, Organisation, Person, Practice, Span
+from opyt.ingest.model import DocumentFacts, Need, Organisation, Person, Practice, Span
 from opyt.ingest.names import Mention, find_persons, role_after, role_before
 from opyt.ingest.organisations import (
     OrgMention, abbreviations, find_organisations, genitive, initials_of, kind_of, most_common_territory,
@@ -568,8 +568,43 @@ def extract(document: Document) -> DocumentFacts:
     return DocumentFacts(
         file_name=document.file_name, sha256=document.sha256, title=title, genre=lay.genre,
         region=region, municipality=municipality, organisations=orgs.organisations,
-        persons=persons, practices=practices,
+        persons=persons, practices=practices, needs=_needs(text, _consumer(base, orgs.organisations)),
     )
+
+
+# ---------------------------------------------------------------- needs
+
+# a sentence naming a shortage, difficulty or problem states a need on the topics it names
+# («по проблеме» means «on the subject of»; «школы с низкими результатами» is a topic, not a cue)
+NEED_CUE = re.compile(
+    r"дефицит|затруднени|(?<!по )проблем|потребност|недостаточн"
+    r"|необходимо\s+(?:повысить|развивать|обеспечить|устранить)", re.IGNORECASE)
+CONSUMER_KINDS = ("education_authority", "methodological_service")
+
+
+def _consumer(base: Practice | None, organisations: list[Organisation]) -> str | None:
+    """Who has the document's needs: the organisation of its own practice, else its authority or
+    methodological service, else the first organisation it names."""
+    if base and base.organisation:
+        return base.organisation
+    for kind in CONSUMER_KINDS:
+        for organisation in organisations:
+            if organisation.kind == kind:
+                return organisation.key
+    return organisations[0].key if organisations else None
+
+
+def _needs(text: str, consumer: str | None) -> list[Need]:
+    if consumer is None:
+        return []
+    needs = []
+    for sentence in sentences(text):
+        if not NEED_CUE.search(sentence.text):
+            continue
+        topics = vocabulary.unique(m.concept for m in vocabulary.find(sentence.text, ("topic",)))
+        if topics:
+            needs.append(Need(topics, consumer, Span(sentence.start, sentence.end, sentence.text)))
+    return needs
 
 
 def _same_title(a: str, b: str) -> bool:

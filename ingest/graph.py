@@ -62,7 +62,7 @@ from rdflib import RDF, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDFS, SKOS, XSD
 
 from opyt.namespace import FORM, GRAPH, ID, LEVEL, MODEL, OPYT, PREFIXES, ROLE, SCHEME, TOPIC
-from opyt.ingest.model import DocumentFacts, Organisation, Person, Practice, Span
+from opyt.ingest.model import DocumentFacts, Need, Organisation, Person, Practice, Span
 
 log = logging.getLogger(__name__)
 
@@ -324,6 +324,8 @@ class _Builder:
             self.person(person)
         for practice in self.facts.practices:
             self.practice(practice)
+        for number, need in enumerate(self.facts.needs, start=1):
+            self.need(need, number)
         return self.graph
 
     def source_document(self) -> None:
@@ -442,6 +444,19 @@ class _Builder:
         for holder in holders:
             if (holder, RDF.type, FOAF.Person) in self.graph:
                 self.role(holder, ROLE.holder, node, None)
+
+    def need(self, need: Need, number: int) -> None:
+        """A need the document states, numbered in document order (its IRI names the document)."""
+        _, consumer = self._organisation_of(need.consumer, f"need {need.span.quote[:40]!r}")
+        topics = [t for t in need.topics if t in known_topics()]
+        if consumer is None or not topics:
+            return
+        node = ID[f"need/{file_slug(self.facts.file_name)}-{number}"]
+        self.fact(node, OPYT.Need, [need.span])
+        self.add(node, OPYT.consumer, consumer)
+        self.add(node, DCTERMS.description, Literal(" ".join(need.span.quote.split()), lang=LANG))
+        for topic in topics:
+            self.add(node, OPYT.topic, TOPIC[topic])
 
     def concepts(self, node, predicate, namespace, names, known, what, practice) -> None:
         for name in names:

@@ -72,6 +72,14 @@ class Practice:
 
 
 @dataclass
+class Need:
+    """A need for experience the document states («профессиональные дефициты педагогов в ...»)."""
+    topics: list[str]  # TOPIC local names
+    consumer: str  # Organisation.key: who has the need, as the document presents it
+    span: Span  # the sentence stating it
+
+
+@dataclass
 class DocumentFacts:
     """Everything read from one document."""
 
@@ -84,3 +92,4 @@ class DocumentFacts:
     organisations: list[Organisation] = field(default_factory=list)
     persons: list[Person] = field(default_factory=list)
     practices: list[Practice] = field(default_factory=list)
+    needs: list[Need] = field(default_factory=list)

@@ -273,6 +273,31 @@ def mentors(
                 typer.echo(f"   {item['why']}")
 
 
+@app.command()
+def gaps(
+    region: Annotated[Optional[str], typer.Option(help="Only needs in this region (a part of its name), checked against its holders.")] = None,
+    municipality: Annotated[Optional[str], typer.Option(help="Only needs in this municipality, checked against its holders.")] = None,
+    fmt: Annotated[MentorsFormat, typer.Option("--format", "-f")] = MentorsFormat.table,
+) -> None:
+    """Topics the documents state as needs that no holder in the territory covers."""
+    from opyt.gaps import find_gaps
+
+    with exit_codes():
+        with _store() as store:
+            answer = find_gaps(store, region=region, municipality=municipality)
+        if fmt is MentorsFormat.json:
+            typer.echo(json.dumps(answer, ensure_ascii=False, indent=2))
+        elif not answer["items"]:
+            typer.echo("no gaps: every stated need has a holder in its territory (or no need is stated)")
+        else:
+            for item in answer["items"]:
+                territory = item["territory"] or "territory unknown"
+                typer.echo(f"{item['topic']['label']} — {territory}: {len(item['needs'])} need(s), "
+                           f"{item['holders_elsewhere']} holder(s) elsewhere")
+                for need in item["needs"][:3]:
+                    typer.echo(f"   {need['consumer']}: «{need['quote'][:120]}» ({need['source']})")
+
+
 class _ProgressBar:
     """A progress bar on stderr, shown only when there are more than ``PROGRESS_AFTER`` files."""
 

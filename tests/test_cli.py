@@ -117,7 +117,7 @@ def loaded_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store directory holding the fixture, loaded once with ``opyt load``."""
     path = tmp_path_factory.mktemp("cli") / "store"
     result = ok(opyt("load", FIXTURE, OPYT_STORE=str(path)))
-    assert result.stdout == f"{FIXTURE}: 230 triples in 2 graph(s)\n"
+    assert result.stdout == f"{FIXTURE}: 235 triples in 2 graph(s)\n"
     return path
 
 
@@ -308,7 +308,7 @@ def test_load_a_non_conforming_file_writes_nothing(environment: Path, non_confor
 def test_load_of_several_files_stops_at_the_bad_one(environment: Path, non_conforming: Path) -> None:
     result = opyt("load", FIXTURE, non_conforming)
     assert result.exit_code == 1
-    assert result.stdout == f"{FIXTURE}: 230 triples in 2 graph(s)\n"
+    assert result.stdout == f"{FIXTURE}: 235 triples in 2 graph(s)\n"
     with EmbeddedStore(environment) as store:
         assert GRAPH["load/no-holder.ttl"] not in store.graph_names()
         assert GRAPH["doc/kvarken"] in store.graph_names()
@@ -445,7 +445,7 @@ def test_the_opyt_program_with_an_unreachable_endpoint_exits_4(closed_port_url: 
 def test_the_opyt_program_loads_counts_and_queries(environment: Path) -> None:
     load = opyt_process("load", FIXTURE)
     assert (load.returncode, load.stderr) == (0, "")
-    assert load.stdout == f"{FIXTURE}: 230 triples in 2 graph(s)\n"
+    assert load.stdout == f"{FIXTURE}: 235 triples in 2 graph(s)\n"
     stats = opyt_process("stats", "--format", "json")
     assert stats.returncode == 0
     assert {k: v for k, v in json.loads(stats.stdout).items() if k != "quads"} == COUNTS

@@ -149,7 +149,7 @@ def undeclared_prefixes(text: str) -> set[str]:
 def test_the_library_holds_the_documented_queries() -> None:
     assert queries.names() == [
         "class-counts", "coholder-network", "data-quality", "document-versions", "facts-organisations",
-        "facts-persons", "facts-practices", "instances", "organisation-practices",
+        "facts-persons", "facts-practices", "instances", "needs", "organisation-practices",
         "organisations-per-municipality", "practices-by-model-level", "property-values", "topic-holders",
     ]
 
