@@ -70,6 +70,13 @@ class MentorIndex:
         self.group_of = np.array([group_ids.setdefault(e.topics, len(group_ids)) for e in entries], dtype=np.int64)
         self.groups = list(group_ids)
         self.group_has_subject = np.array([any(is_subject(t) for t in g) for g in self.groups], dtype=bool)
+        # the groups' topics as concept numbers, one row per group, padded with -1
+        self.concepts = sorted({t for g in self.groups for t in g})
+        number_of = {concept: n for n, concept in enumerate(self.concepts)}
+        width = max((len(g) for g in self.groups), default=0)
+        self.group_concepts = np.full((len(self.groups), max(width, 1)), -1, dtype=np.int64)
+        for row, topics in enumerate(self.groups):
+            self.group_concepts[row, :len(topics)] = [number_of[t] for t in topics]
         self.under: dict[str, set[int]] = defaultdict(set)  # concept -> groups with it or a narrower concept
         self.exact: dict[str, set[int]] = defaultdict(set)  # concept -> groups with exactly it
         for number, topics in enumerate(self.groups):
