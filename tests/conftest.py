@@ -6,12 +6,14 @@ twice; the remote run is marked ``remote``, so ``-m "not remote"`` skips it),
 """
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
@@ -41,6 +43,43 @@ def free_port() -> int:
 def closed_port_url() -> str:
     """A SPARQL endpoint URL on a loopback port where nothing listens."""
     return f"http://127.0.0.1:{free_port()}/query"
+
+
+@contextmanager
+def opyt_serve(store_dir: Path, **env: str) -> Iterator[str]:
+    """A real ``opyt serve`` (uvicorn) over ``store_dir``; yields its base URL.
+
+    The server sees no ``OPYT_*`` setting of the test process, only
+    ``OPYT_STORE`` and ``env`` (e.g. ``OPYT_TOKEN="..."``)."""
+    port = free_port()
+    command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("OPYT_")}
+    server = subprocess.Popen(command, env={**environment, "OPYT_STORE": str(store_dir), **env},
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_opyt(base_url, server)
+        yield base_url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _wait_for_opyt(base_url: str, server: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if server.poll() is not None:
+            raise RuntimeError(f"opyt serve exited: {server.stdout.read().decode()}")
+        try:
+            if httpx.get(f"{base_url}/health", timeout=1).is_success:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError("opyt serve did not answer within 60 s")
 
 
 def wait_until_answering(base_url: str, server: subprocess.Popen, log: Path) -> None:

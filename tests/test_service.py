@@ -2,10 +2,6 @@
 loaded with the sample, driven over loopback HTTP."""
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -15,7 +11,7 @@ from SPARQLWrapper import JSON, SPARQLWrapper
 
 from opyt import catalogue
 from opyt.store import EmbeddedStore
-from tests.conftest import free_port
+from tests.conftest import opyt_serve
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "sample.ttl"
 TASK_18 = "https://w3id.org/opyt/concept/topic/egeMathProfileTask18"
@@ -26,30 +22,8 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     store_dir = tmp_path_factory.mktemp("service") / "store"
     with EmbeddedStore(store_dir) as store:
         catalogue.load_file(store, SAMPLE)
-    port = free_port()
-    command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, env={**os.environ, "OPYT_STORE": str(store_dir)},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base_url, server)
+    with opyt_serve(store_dir) as base_url:
         yield base_url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
-
-
-def _wait_for(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"opyt serve exited: {server.stdout.read().decode()}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).is_success:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("opyt serve did not answer within 60 s")
 
 
 def test_health_reports_the_store(service: str) -> None:

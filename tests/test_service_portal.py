@@ -7,10 +7,6 @@ answers on the same store, computed before the server opens it.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,7 +17,7 @@ import pytest
 from opyt.ingest.pipeline import ingest_paths
 from opyt.matching import find_mentors
 from opyt.store import EmbeddedStore
-from tests.conftest import free_port
+from tests.conftest import opyt_serve
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 TOKEN = "portal-test-token"
@@ -44,34 +40,6 @@ class Service:
         return self.get("/health").json()["quads"]
 
 
-def _wait_for(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"opyt serve exited: {server.stdout.read().decode()}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).is_success:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("opyt serve did not answer within 60 s")
-
-
-def _serve(store_dir: Path, **env: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    environment = {k: v for k, v in os.environ.items() if k not in ("OPYT_TOKEN", "OPYT_CORS_ORIGINS")}
-    server = subprocess.Popen(command, env={**environment, "OPYT_STORE": str(store_dir), **env},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for(base_url, server)
-    except BaseException:
-        server.kill()
-        raise
-    return server, base_url
-
-
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     store_dir = tmp_path_factory.mktemp("portal") / "store"
@@ -79,24 +47,16 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         reports = ingest_paths(store, [SAMPLES])
         assert reports and all(r.ok for r in reports), [(r.file, r.status, r.message) for r in reports]
         expected = {need: find_mentors(store, need, limit=1000) for need in NEEDS}
-    server, url = _serve(store_dir, OPYT_TOKEN=TOKEN, OPYT_CORS_ORIGINS=json.dumps([ORIGIN]))
-    try:
+    with opyt_serve(store_dir, OPYT_TOKEN=TOKEN, OPYT_CORS_ORIGINS=json.dumps([ORIGIN])) as url:
         yield Service(url, expected)
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")
 def tokenless(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A service with no OPYT_TOKEN: writes are off."""
     store_dir = tmp_path_factory.mktemp("tokenless") / "store"
-    server, url = _serve(store_dir)
-    try:
+    with opyt_serve(store_dir) as url:
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=20)
 
 
 def _auth(token: str = TOKEN) -> dict[str, str]:

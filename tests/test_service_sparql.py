@@ -7,10 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
-import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,7 +20,7 @@ from SPARQLWrapper import JSON, TURTLE, SPARQLWrapper
 
 from opyt import catalogue
 from opyt.store import EmbeddedStore
-from tests.conftest import free_port
+from tests.conftest import opyt_serve
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "sample.ttl"
 TOKEN = "test-token"
@@ -40,35 +36,6 @@ PROBLEM = "application/problem+json"
 HEAVY_QUERY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f }"
 
 
-def _serve(store_dir: Path, **env: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    environment = {k: v for k, v in os.environ.items() if not k.startswith("OPYT_")}
-    server = subprocess.Popen(command, env={**environment, "OPYT_STORE": str(store_dir), **env},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    base_url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"opyt serve exited: {server.stdout.read().decode()}")
-        try:
-            if httpx.get(f"{base_url}/health", timeout=1).is_success:
-                return server, base_url
-        except httpx.TransportError:
-            time.sleep(0.1)
-    server.kill()
-    raise RuntimeError("opyt serve did not answer within 60 s")
-
-
-def _stop(server: subprocess.Popen) -> None:
-    server.terminate()
-    try:
-        server.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        server.kill()
-        server.wait()
-
-
 def _sample_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
     store_dir = tmp_path_factory.mktemp(name) / "store"
     with EmbeddedStore(store_dir) as store:
@@ -78,22 +45,16 @@ def _sample_store(tmp_path_factory: pytest.TempPathFactory, name: str) -> Path:
 
 @pytest.fixture(scope="module")
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    server, base_url = _serve(_sample_store(tmp_path_factory, "sparql"), OPYT_TOKEN=TOKEN,
-                              OPYT_RESULT_LIMIT=str(RESULT_LIMIT))
-    try:
+    with opyt_serve(_sample_store(tmp_path_factory, "sparql"), OPYT_TOKEN=TOKEN,
+                    OPYT_RESULT_LIMIT=str(RESULT_LIMIT)) as base_url:
         yield base_url
-    finally:
-        _stop(server)
 
 
 @pytest.fixture(scope="module")
 def strict_service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A very short query time limit and no token: writes are switched off."""
-    server, base_url = _serve(_sample_store(tmp_path_factory, "strict"), OPYT_QUERY_TIMEOUT="0.2")
-    try:
+    with opyt_serve(_sample_store(tmp_path_factory, "strict"), OPYT_QUERY_TIMEOUT="0.2") as base_url:
         yield base_url
-    finally:
-        _stop(server)
 
 
 def _auth(token: str = TOKEN) -> dict[str, str]:
