@@ -225,11 +225,40 @@ def find_mentors(store, text: str, *, municipality: str | None = None, region: s
     with that concept; ``offset`` and ``limit`` page through the ranked list."""
     need = understand(text)
     index = mentor_index.current(store)
+    if not municipality and not region:
+        municipality, region = _place_named(need, index)
     place = {"municipality": (municipality or "").lower(), "region": (region or "").lower()}
     ranked = _rank(need, index, place, _filter_mask(index, level=level, model=model, form=form))
     start = max(offset, 0)
     page = [_score(need, index.entries[n], index.idf, place) for n in ranked[start:start + max(limit, 0)]]
     return {"query": text, "items_total": len(ranked), "items": [_item(need, match) for match in page]}
+
+
+# words of a territory's name that say what kind of territory it is, not which
+PLACE_KIND_WORDS = {"район", "область", "край", "округ", "город", "городской", "муниципальный", "образование",
+                    "республика", "г", "мо", "автономный", "сельский", "поселение"}
+
+
+def _place_named(need: dict, index: mentor_index.MentorIndex) -> tuple[str | None, str | None]:
+    """The municipality and region the need's text names («в Краснодарском крае»), as the catalogue
+    names them; their words are taken out of the need's content words, so that they rank near
+    holders first instead of matching practices by name."""
+    lemmas = set(need["lemmas"])
+    found: dict[str, str | None] = {"municipality": None, "region": None}
+    used: set[str] = set()
+    for kind, names in (("municipality", index.by_municipality), ("region", index.by_region)):
+        best = max((name for name in names if name and (words := _place_words(name)) and words <= lemmas),
+                   key=lambda name: len(_place_words(name)), default=None)
+        if best is not None:
+            found[kind] = best
+            used |= set(content_lemmas(best))
+    need["lemmas"] = [w for w in need["lemmas"] if w not in used]
+    return found["municipality"], found["region"]
+
+
+@lru_cache(maxsize=100_000)
+def _place_words(name: str) -> frozenset[str]:
+    return frozenset(w for w in content_lemmas(name) if w not in PLACE_KIND_WORDS)
 
 
 def _filter_mask(index: mentor_index.MentorIndex, **concepts: str | None) -> np.ndarray:

@@ -198,3 +198,19 @@ def test_ranking_all_entries_at_once_agrees_with_scoring_one(catalogue: Embedded
     ranked = _rank(need, index, place, np.ones(index.size, dtype=bool))
     assert set(ranked.tolist()) == set(scalar)
     assert [scalar[n] for n in ranked] == sorted(scalar.values(), reverse=True)
+
+
+def test_a_place_named_in_the_need_ranks_like_the_place_option(catalogue: EmbeddedStore) -> None:
+    named = find_mentors(catalogue, "профессиональное развитие педагогов в Кваркенском районе", limit=100)
+    given = find_mentors(catalogue, "профессиональное развитие педагогов", municipality="Кваркенский район", limit=100)
+    assert named["items"] == given["items"] and named["items_total"] == given["items_total"]
+
+
+def test_place_words_are_not_matched_as_content_words(catalogue: EmbeddedStore) -> None:
+    from opyt import mentor_index
+    from opyt.matching import _place_named
+
+    need = understand("опыт Кваркенского района")
+    municipality, region = _place_named(need, mentor_index.current(catalogue))
+    assert municipality == "кваркенский район" and region is None
+    assert not {"кваркенский", "район"} & set(need["lemmas"])
