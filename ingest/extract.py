@@ -398,7 +398,7 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
         practice.when = f"{years.group(1)}-{years.group(2)}" if years else None
     # the forms the document plans for its practice: key fields and event rows
     for f in fields:
-        if CORE_FIELDS.match(f.label) or re.match(r"^(?:Задачи|Механизм|Перспективы|Предложения)", f.label):
+        if CORE_FIELDS.match(f.label) or re.match(r"^(?:Задачи|Механизм|Перспективы|Предложения|Формы|Виды)", f.label):
             practice.forms += [x for x in vocabulary.forms(f.value) if x not in practice.forms]
     return practice
 
