@@ -16,6 +16,7 @@ Oxigraph) or, when ``OPYT_ENDPOINT`` is set, on that SPARQL 1.1 endpoint.
 from __future__ import annotations
 
 import json
+import logging
 import sys
 from contextlib import contextmanager
 from enum import Enum
@@ -44,6 +45,15 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+@app.callback()
+def _main(
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Also report what each step does (INFO messages).")] = False,
+) -> None:
+    """Warnings (a fact left out of a document, an index rebuilt...) go to stderr as one line each."""
+    logging.basicConfig(level=logging.INFO if verbose else logging.WARNING, stream=sys.stderr,
+                        format="%(levelname)s %(name)s: %(message)s", force=True)
+
+
 ontology_app = typer.Typer(help="Work with the OWL ontology.", no_args_is_help=True)
 app.add_typer(ontology_app, name="ontology")
 

@@ -16,6 +16,7 @@ writers in the same process call :func:`invalidate`.
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import threading
 import time
@@ -32,6 +33,7 @@ from opyt import queries
 from opyt.namespace import FORM, OPYT, TOPIC
 
 RECHECK_SECONDS = 5.0
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,8 +273,11 @@ def current(store, recheck_seconds: float = RECHECK_SECONDS) -> MentorIndex:
         if cached is not None and store_signature(store) == cached.index.signature:
             cached.checked = now
             return cached.index
+        start = time.monotonic()
         index = build(store)
         _CACHE[store] = _Cached(index, time.monotonic())
+        log.info("matching index built: %d entries from %d practices in %.1f s",
+                 index.size, index.practices, time.monotonic() - start)
         return index
 
 

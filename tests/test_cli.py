@@ -538,3 +538,12 @@ def test_a_malformed_setting_is_a_usage_error() -> None:
     assert result.exit_code == 2, result.exception
     [line] = result.stderr.splitlines()
     assert line.startswith("error: a setting cannot be read: OPYT_TIMEOUT: ")
+
+
+def test_verbose_reports_the_matching_index_build_on_stderr(environment: Path) -> None:
+    preload(environment)
+    result = opyt("-v", "mentors", "задание 18 ЕГЭ по математике")
+    assert result.exit_code == 0
+    assert "opyt.mentor_index: matching index built" in result.stderr
+    quiet = opyt("mentors", "задание 18 ЕГЭ по математике")
+    assert "matching index built" not in quiet.stderr
