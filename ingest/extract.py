@@ -51,6 +51,7 @@ CUSTOMER_FIELD = re.compile(r"^Заказчик", re.IGNORECASE)
 PRODUCTS_FIELD = re.compile(r"^Перечень", re.IGNORECASE)
 PERIOD_FIELD = re.compile(r"^Сроки", re.IGNORECASE)
 STATUS_FIELD = re.compile(r"^Статус", re.IGNORECASE)
+APPLICANT_FIELD = re.compile(r"^(?:Организация[- ]заявитель|Заявитель)", re.IGNORECASE)
 QUOTE = re.compile(r"«((?:[^«»]|«[^«»]*»)+)»|\"([^\"\n]+)\"")
 
 
@@ -291,6 +292,20 @@ def _model_cue(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return None
 
 
+DISSEMINATION = re.compile(r"распростран|диссеминац|трансл[яи]|переда[её]тся|передача опыта", re.IGNORECASE)
+
+
+def _dissemination_cue(text: str, cue, word: str) -> tuple[str, Span] | None:
+    """A model or level stated outright in a sentence about how the experience is passed on
+    («Распространение опыта осуществляется по сетевой модели на муниципальном уровне»): the
+    sentence must say ``word`` («модел», «уровн»), so «сетевое взаимодействие» alone is no model."""
+    for sentence in sentences(text):
+        if DISSEMINATION.search(sentence.text) and word in sentence.text.lower() \
+                and (found := cue(text, sentence.start, sentence.end)):
+            return found
+    return None
+
+
 def _heading_level(text: str, stop: int, orgs: _OrgIndex) -> tuple[str, Span] | None:
     """A level written in the first lines of the document («Отчёт о реализации краевой инновационной площадки»);
     words inside the name of an organisation («… муниципального образования Крымский район») do not count."""
@@ -357,6 +372,10 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
         heading_end = lay.heading.end
         holders = vocabulary.unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
         holder_span = Span(lay.heading.start, lay.heading.end, lay.heading.text)
+    applicant = next((k for f in fields if APPLICANT_FIELD.match(f.label) for _, _, k in orgs.at(f.value_start, f.end)), None)
+    for h in holders:  # authors of a passport work for the applicant unless the text says otherwise
+        if applicant and h in people and people[h].organisation is None:
+            people[h].organisation = applicant
     holder_orgs = [org_by_key[h] for h in holders if h in org_by_key] + \
         [org_by_key[people[h].organisation] for h in holders if h in people and people[h].organisation in org_by_key]
     practice = Practice(title=title, kind=kind, holders=holders,
@@ -376,6 +395,7 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
             level = ("municipal", holder_span)
         elif o.kind == "institute" and o.region:
             level = ("regional", holder_span)
+    level = level or _dissemination_cue(text, _level_cue, "уровн")
     if level:
         practice.level, practice.level_span = level
     # model: the title, the key fields; else an intermediary holder
@@ -388,6 +408,7 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
                     break
     if model is None and holder_orgs and all(o.kind in INTERMEDIARY_KINDS for o in holder_orgs):
         model = ("mediated", holder_span)
+    model = model or _dissemination_cue(text, _model_cue, "модел")
     if model:
         practice.model, practice.model_span = model
     period = next((f for f in fields if PERIOD_FIELD.match(f.label) and re.search(r"\d", f.value)), None)

@@ -213,3 +213,30 @@ def test_the_same_passport_in_every_format(name):
     assert main.title.startswith("Наставничество как ресурс подготовки к ЕГЭ по математике")
     assert main.holders == ["Таженова У.С."]
     assert all(p.holders for p in facts.practices)
+
+
+# ---------------------------------------------------------------- a passport written as «Label: value» lines
+
+@pytest.fixture(scope="module")
+def inline_passport():
+    return extract(read_document(FIXTURES / "inline-passport.txt"))
+
+
+def test_inline_passport_forms_come_from_its_forms_line(inline_passport):
+    [practice] = inline_passport.practices
+    assert set(practice.forms) == {"masterClass", "seminarPracticum", "publication"}
+
+
+def test_inline_passport_model_from_the_dissemination_sentence(inline_passport):
+    [practice] = inline_passport.practices
+    assert (practice.model, practice.level) == ("network", "municipal")
+    assert "по сетевой модели" in practice.model_span.quote
+
+
+def test_inline_passport_authors_work_for_the_applicant(inline_passport):
+    people = {p.key: p for p in inline_passport.persons}
+    [practice] = inline_passport.practices
+    applicant = practice.organisation
+    assert applicant is not None and "№ 3" in applicant
+    assert {people[h].organisation for h in practice.holders} == {applicant}
+    assert people["Котова Е.А."].organisation != applicant  # the supervisor's university is named next to her
