@@ -158,8 +158,9 @@ def _organisations(text: str, municipality: str | None, region: str | None) -> _
     for g in groups:
         names = []
         for o in g:
-            if o.name not in names:
-                names.append(o.name)
+            for n in (o.name, *o.aliases):
+                if n not in names:
+                    names.append(n)
         canonical = max(names, key=lambda n: (bool(re.match(r"[А-ЯЁ]{2,}", n)) or "«" in n, len(n)))
         # a branch written by initials: «Армавирский филиал» + «АФ ГБОУ ИРО КК»
         first = canonical.split()[0]

@@ -210,7 +210,26 @@ def find_organisations(text: str) -> list[OrgMention]:
         add(OrgMention(name, m.start(), m.end(), kind=kind_of(name)))
     _head_orgs(text, add, free)
     found.sort(key=lambda o: o.start)
-    return found
+    return _merge_parenthesised(text, found)
+
+
+def _merge_parenthesised(text: str, found: list[OrgMention]) -> list[OrgMention]:
+    """«средняя общеобразовательная школа № 3 города N … (МБОУ СОШ № 3 г. N)» names one organisation:
+    the name in brackets, with its legal form, is kept and the spelled-out one becomes its alias."""
+    dropped: set[int] = set()
+    for i, inner in enumerate(found):
+        before = text[:inner.start].rstrip()
+        if not inner.legal_form or not before.endswith("(") or not text[inner.end:].lstrip().startswith(")"):
+            continue
+        outer = next((j for j in range(i - 1, -1, -1) if found[j].end <= inner.start), None)
+        if outer is None or found[outer].legal_form or outer in dropped:
+            continue
+        between = text[found[outer].end:inner.start]
+        if len(between) > 250 or re.search(r"[.;\n]", between):
+            continue
+        inner.aliases.append(found[outer].name)
+        dropped.add(outer)
+    return [o for n, o in enumerate(found) if n not in dropped]
 
 
 def _head_orgs(text, add, free) -> None:

@@ -240,3 +240,10 @@ def test_inline_passport_authors_work_for_the_applicant(inline_passport):
     assert applicant is not None and "№ 3" in applicant
     assert {people[h].organisation for h in practice.holders} == {applicant}
     assert people["Котова Е.А."].organisation != applicant  # the supervisor's university is named next to her
+
+
+def test_spelled_out_name_with_its_legal_abbreviation_in_brackets_is_one_organisation(inline_passport):
+    schools = [o for o in inline_passport.organisations if "№ 3" in o.name or any("№ 3" in a for a in o.aliases)]
+    assert len(schools) == 1
+    assert schools[0].name == "МБОУ СОШ № 3 г. Курганинска"
+    assert "Средняя общеобразовательная школа № 3" in schools[0].aliases
