@@ -293,6 +293,13 @@ def _model_cue(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return None
 
 
+def _top_block(text: str) -> Span:
+    """The document's opening lines, up to the first blank line (at most 400 characters)."""
+    start = len(text) - len(text.lstrip())
+    blank = re.search(r"\n\s*\n", text[start:start + 400])
+    return span(text, start, start + (blank.start() if blank else 400))
+
+
 DISSEMINATION = re.compile(r"распростран|диссеминац|трансл[яи]|переда[её]тся|передача опыта", re.IGNORECASE)
 
 
@@ -373,6 +380,10 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
         heading_end = lay.heading.end
         holders = vocabulary.unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
         holder_span = Span(lay.heading.start, lay.heading.end, lay.heading.text)
+    if not holders:  # «Отчёт о работе площадки» / «МБОУ «Лицей № 4» … за 2023 год»: the organisation under the heading
+        top = _top_block(text)
+        holders = vocabulary.unique([k for s, e, k in orgs.at(top.start, top.end)])
+        holder_span = top if holders else holder_span
     applicant = next((k for f in fields if APPLICANT_FIELD.match(f.label) for _, _, k in orgs.at(f.value_start, f.end)), None)
     for h in holders:  # authors of a passport work for the applicant unless the text says otherwise
         if applicant and h in people and people[h].organisation is None:

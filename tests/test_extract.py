@@ -247,3 +247,12 @@ def test_spelled_out_name_with_its_legal_abbreviation_in_brackets_is_one_organis
     assert len(schools) == 1
     assert schools[0].name == "МБОУ СОШ № 3 г. Курганинска"
     assert "Средняя общеобразовательная школа № 3" in schools[0].aliases
+
+
+def test_a_site_report_is_held_by_the_organisation_under_its_heading():
+    facts = extract(read_document(FIXTURES / "site-report.txt"))
+    project = next(p for p in facts.practices if p.title.startswith("Смысловое чтение как основа"))
+    assert project.holders == ["МБОУ «Лицей № 4» г. Тихорецка"]
+    assert (project.model, project.level) == ("mediated", "municipal")
+    events = {p.title: p.holders for p in facts.practices if p is not project}
+    assert events["Решение задач с параметром: подготовка к заданию 18 ЕГЭ"] == ["Гусев И.О."]
