@@ -348,7 +348,7 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
                   people: dict[str, Person], org_by_key: dict[str, Organisation]) -> Practice | None:
     fields = lay.fields + _inline_fields(text)
     title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and
-                        re.search(r"проект|программ|продукт|опыт|тем", f.label, re.I)), None)
+                        re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)), None)
     if title_field is None:
         return None
     title = _clean_title(title_field.value)

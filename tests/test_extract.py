@@ -256,3 +256,12 @@ def test_a_site_report_is_held_by_the_organisation_under_its_heading():
     assert (project.model, project.level) == ("mediated", "municipal")
     events = {p.title: p.holders for p in facts.practices if p is not project}
     assert events["Решение задач с параметром: подготовка к заданию 18 ЕГЭ"] == ["Гусев И.О."]
+
+
+def test_a_practice_passport_with_short_labels():
+    """«Название практики:» and «Авторы:» are the title and the authors, as «Название проекта:» is."""
+    facts = extract(read_document(FIXTURES / "practice-passport.txt"))
+    [practice] = facts.practices
+    assert practice.title == "Лабораторный практикум как средство подготовки к ОГЭ по химии"
+    assert sorted(practice.holders) == ["Ким А.В.", "Смирнова И.П."]
+    assert "ogeChemistry" in practice.topics and practice.model == "direct"
