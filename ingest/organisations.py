@@ -26,13 +26,15 @@ from dataclasses import dataclass, field
 from opyt.ingest.vocabulary import morph
 
 UP, LOW = "А-ЯЁ", "а-яё"
+# a place name's adjective, hyphenated ones included: «Кваркенского», «Усть-Лабинского», «Ханты-Мансийского»
+PLACE = rf"[{UP}][{LOW}]*(?:-[{UP}]?[{LOW}]+)*"
 LEGAL = (r"(?:[МГ][БАК]?(?:Д?ОУ|У|ДОУ|ОО)|ГОО|ФГБОУ|ФГАОУ|ОГБОУ|ОГАОУ|КГБОУ|ГАОУ|ГАУ|ГКУ|ЧОУ|АНО|НОУ|МУП)"
          r"(?:\s+(?:ДПО|ДО|ВО|СПО))?")
 QUOTED = r"«[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*»?|\"[^\"\n]+\""
 ABBR = rf"[{UP}]{{2,}}(?:[{LOW}]{{1,2}}[{UP}]+)*"
 SCHOOL_ABBR = r"(?:СОШ|ООШ|НОШ|СШ|ОШ|ЦО|ДДТ|ДЮСШ|ЦДТ|д/с)"
-TERRITORY = (rf"(?:\s+(?:МО|муниципального\s+образования)\s+[{UP}][{LOW}-]+\s+район"
-             rf"|\s+[{UP}][{LOW}-]+(?:ого|ой)\s+(?:муниципального\s+)?(?:района|р-на|округа|края|области)"
+TERRITORY = (rf"(?:\s+(?:МО|муниципального\s+образования)\s+{PLACE}\s+район"
+             rf"|\s+{PLACE}(?:ого|ой)\s+(?:муниципального\s+)?(?:района|р-на|округа|края|области)"
              rf"(?:\s+[{UP}][{LOW}]+(?:ого|ой)\s+(?:края|области))?"
              rf"|\s+г\.\s?[{UP}][{LOW}-]+"
              rf"|\s+[{UP}]{{2,4}}\b(?!\s*[«\"]))")
@@ -55,9 +57,10 @@ HEADS = {
     "филиал": "institute",
 }
 AUTHORITY = re.compile(
-    rf"(?<![{LOW}])((?:[Уу]правлени|[Оо]тдел|[Кк]омитет|[Дд]епартамент)[{LOW}]*\s+образования"
-    rf"(?:\s+администрации)?(?:\s+муниципального\s+образования\s+[{UP}][{LOW}-]+\s+район"
-    rf"|\s+[{UP}][{LOW}-]+(?:ого|ой)(?:\s+муниципального)?\s+(?:района|округа|края|области))?"
+    # one authority, in any singular case («управлений образованием края» is no organisation)
+    rf"(?<![{LOW}])((?:[Уу]правлени(?:[еяюи]|ем)|(?:[Оо]тдел|[Кк]омитет|[Дд]епартамент)(?:[ауе]|ом)?)\s+образовани(?:я|ем)"
+    rf"(?:\s+администрации)?(?:\s+муниципального\s+образования\s+{PLACE}\s+район"
+    rf"|\s+{PLACE}(?:ого|ой)(?:\s+муниципального)?\s+(?:района|округа|края|области))?"
     rf"|[Рр]айонн[{LOW}]+\s+отдел[{LOW}]*\s+образования"
     rf"|[Рр]айонн[{LOW}]+\s+методическ[{LOW}]+\s+кабинет[{LOW}]*"
     rf"|[Мм]униципальн[{LOW}]+\s+методическ[{LOW}]+\s+(?:служб|центр|кабинет)[{LOW}]*"
@@ -353,7 +356,7 @@ def most_common_territory(text: str) -> tuple[str | None, str | None]:
     """The document's own municipality and region: the most frequent «… район» and «… область/край»
     (a city, «г. Армавир», when no district is named)."""
     regions: Counter = Counter()
-    for m in re.finditer(rf"([{UP}][{LOW}-]+(?:ая|ой|ую|ий|ого|ом|ому|ем|им))\s+(област[{LOW}]*|кра[{LOW}]*)\b", text):
+    for m in re.finditer(rf"({PLACE}(?:ая|ой|ую|ий|ого|ом|ому|ем|им))\s+(област[{LOW}]*|кра[{LOW}]*)\b", text):
         adj, noun = m.group(1), m.group(2).lower()
         if not _territorial(adj):
             continue
@@ -366,7 +369,7 @@ def most_common_territory(text: str) -> tuple[str | None, str | None]:
     for m in re.finditer(rf"[Рр]еспублик[{LOW}]*\s+([{UP}][{LOW}]+)", text):
         regions["Республика " + m.group(1)] += 1
     districts: Counter = Counter()
-    for m in re.finditer(rf"([{UP}][{LOW}-]+(?:ий|ого|ом|ому|им|ой))\s+(?:муниципальн[{LOW}]+\s+)?"
+    for m in re.finditer(rf"({PLACE}(?:ий|ого|ом|ому|им|ой))\s+(?:муниципальн[{LOW}]+\s+)?"
                          rf"(район[{LOW}]*|р-н[{LOW}]*)\b", text):
         if _territorial(m.group(1)):
             districts[_agree(m.group(1), "masc") + " район"] += 1
@@ -386,7 +389,15 @@ def _agree(adj: str, gender: str) -> str:
         return adj
     infl = p.inflect({"nomn", gender, "sing"})
     word = infl.word if infl else adj
-    return word[0].upper() + word[1:]
+    return _capitalised_like(word, adj)
+
+
+def _capitalised_like(word: str, model: str) -> str:
+    """«усть-лабинский» written as «Усть-Лабинского» was: each hyphen part capitalised where it was."""
+    parts, shape = word.split("-"), model.split("-")
+    if len(parts) != len(shape):
+        return word[0].upper() + word[1:]
+    return "-".join(p[0].upper() + p[1:] if s[:1].isupper() else p for p, s in zip(parts, shape))
 
 
 def genitive(phrase: str) -> str:

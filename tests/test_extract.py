@@ -265,3 +265,15 @@ def test_a_practice_passport_with_short_labels():
     assert practice.title == "Лабораторный практикум как средство подготовки к ОГЭ по химии"
     assert sorted(practice.holders) == ["Ким А.В.", "Смирнова И.П."]
     assert "ogeChemistry" in practice.topics and practice.model == "direct"
+
+
+def test_hyphenated_place_names_are_whole():
+    text = "Школы Усть-Лабинского района Краснодарского края. В Усть-Лабинском районе работают РМО."
+    assert most_common_territory(text) == ("Усть-Лабинский район", "Краснодарский край")
+
+
+def test_an_authority_named_with_the_instrumental_is_found_and_a_plural_is_not():
+    names = [m.name for m in find_organisations(
+        "Управление образованием администрации муниципального образования Усть-Лабинский район. "
+        "Опыт передан управлениям образованием Краснодарского края и управлений образованием края.")]
+    assert names == ["Управление образованием администрации муниципального образования Усть-Лабинский район"]
