@@ -293,11 +293,20 @@ def _model_cue(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return None
 
 
+def _heading_title(lay: Layout) -> Field | None:
+    """A document headed «Программа распространения опыта … на 2024–2025 год» with no title field
+    is that programme (or project): its heading is the title."""
+    heading = lay.heading
+    if heading is None or not re.match(r"\s*(?:Программа|Проект)\s+[а-яё]", heading.text):
+        return None
+    label = heading.text.split()[0]
+    return Field(label, heading.text, heading.start, heading.end, heading.start)
+
+
 def _top_block(text: str) -> Span:
-    """The document's opening lines, up to the first blank line (at most 400 characters)."""
-    start = len(text) - len(text.lstrip())
-    blank = re.search(r"\n\s*\n", text[start:start + 400])
-    return span(text, start, start + (blank.start() if blank else 400))
+    """The document's first three non-empty lines (at most 400 characters): heading and its issuer."""
+    lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[:400])][:3]
+    return span(text, lines[0].start(), lines[-1].end()) if lines else span(text, 0, 0)
 
 
 DISSEMINATION = re.compile(r"распростран|диссеминац|трансл[яи]|переда[её]тся|передача опыта", re.IGNORECASE)
@@ -348,7 +357,8 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
                   people: dict[str, Person], org_by_key: dict[str, Organisation]) -> Practice | None:
     fields = lay.fields + _inline_fields(text)
     title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and
-                        re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)), None)
+                        re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)), None) \
+        or _heading_title(lay)
     if title_field is None:
         return None
     title = _clean_title(title_field.value)

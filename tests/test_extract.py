@@ -277,3 +277,14 @@ def test_an_authority_named_with_the_instrumental_is_found_and_a_plural_is_not()
         "Управление образованием администрации муниципального образования Усть-Лабинский район. "
         "Опыт передан управлениям образованием Краснодарского края и управлений образованием края.")]
     assert names == ["Управление образованием администрации муниципального образования Усть-Лабинский район"]
+
+
+def test_a_programme_without_a_title_field_is_titled_by_its_heading():
+    facts = extract(read_document(FIXTURES / "programme-heading.txt"))
+    programme = next(p for p in facts.practices if p.kind == "programme")
+    assert programme.title.startswith("Программа распространения педагогического опыта")
+    assert programme.holders == ["Управление образованием администрации муниципального образования Усть-Лабинский район"]
+    assert (programme.model, programme.level) == ("network", "municipal")
+    assert {p.title for p in facts.practices if p is not programme} == {
+        "Подготовка к итоговому собеседованию по русскому языку", "Наставничество молодых педагогов",
+        "Финансовая грамотность на уроках математики"}
