@@ -293,6 +293,20 @@ def _model_cue(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return None
 
 
+AUTHORS_HEADING = re.compile(r"^[ \t]*(?:Авторский коллектив|Авторы(?: проекта| практики| опыта)?|Сведения об авторах)"
+                             r"[ \t]*:?[ \t]*$", re.IGNORECASE | re.MULTILINE)
+
+
+def _authors_under_heading(text: str, persons_at: dict[int, str]) -> tuple[list[str], Span] | None:
+    """The persons named in the 600 characters under a line «Авторский коллектив» (a table of authors)."""
+    for m in AUTHORS_HEADING.finditer(text):
+        end = min(len(text), m.end() + 600)
+        found = vocabulary.unique([key for start, key in sorted(persons_at.items()) if m.end() <= start < end])
+        if found:
+            return found, span(text, m.start(), m.end())
+    return None
+
+
 def _heading_title(lay: Layout) -> Field | None:
     """A document headed «Программа распространения опыта … на 2024–2025 год» with no title field
     is that programme (or project): its heading is the title."""
@@ -376,6 +390,8 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
             holder_span = span(text, f.value_start, f.end)
             if holders:
                 break
+    if not holders:  # «Авторский коллектив» over a table or list of names
+        holders, holder_span = _authors_under_heading(text, persons_at) or ([], holder_span)
     # a programme is held by its developers and executors (organisations); by its customer when none is named
     for pattern in (EXECUTORS_FIELD, CUSTOMER_FIELD):
         if holders:
@@ -441,7 +457,7 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
         practice.when = f"{years.group(1)}-{years.group(2)}" if years else None
     # the forms the document plans for its practice: key fields and event rows
     for f in fields:
-        if CORE_FIELDS.match(f.label) or re.match(r"^(?:Задачи|Механизм|Перспективы|Предложения|Формы|Виды)", f.label):
+        if CORE_FIELDS.match(f.label) or re.match(r"^(?:Задачи|Механизм|Перспективы|Предложения|Форм[аы]|Виды)", f.label):
             practice.forms += [x for x in vocabulary.forms(f.value) if x not in practice.forms]
     return practice
 

@@ -288,3 +288,11 @@ def test_a_programme_without_a_title_field_is_titled_by_its_heading():
     assert {p.title for p in facts.practices if p is not programme} == {
         "Подготовка к итоговому собеседованию по русскому языку", "Наставничество молодых педагогов",
         "Финансовая грамотность на уроках математики"}
+
+
+def test_a_passport_with_a_table_of_authors_under_its_own_heading():
+    facts = extract(read_document(FIXTURES / "authors-table-passport.docx"))
+    [project] = facts.practices
+    assert sorted(project.holders) == ["Волкова С.И.", "Романов П.А."]
+    assert set(project.forms) == {"internshipSite", "webinar"}  # from the «Форма распространения» row
+    assert (project.model, project.level) == ("mediated", "regional")
