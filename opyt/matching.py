@@ -80,7 +80,7 @@ def _scheme() -> dict:
                         english.append((words, scheme, local))
                 elif label.language == "ru" and scheme == "topic":
                     labels_ru.setdefault(local, []).append(str(label))
-    english.sort(key=lambda e: -len(e[0]))
+    english.sort(key=lambda e: (-len(e[0]), e[1] != "topic", e[2], e[0]))  # longest first; then a fixed order
     return {"broader": broader, "notation": notation, "english": english, "labels_ru": labels_ru}
 
 

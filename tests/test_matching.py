@@ -214,3 +214,22 @@ def test_place_words_are_not_matched_as_content_words(catalogue: EmbeddedStore) 
     municipality, region = _place_named(need, mentor_index.current(catalogue))
     assert municipality == "кваркенский район" and region is None
     assert not {"кваркенский", "район"} & set(need["lemmas"])
+
+
+def test_understanding_a_need_does_not_depend_on_hash_order() -> None:
+    """«mentoring» is both a topic and a form label: which one a need got changed with PYTHONHASHSEED."""
+    import json as json_module
+    import os
+    import subprocess
+    import sys
+
+    needs = ["mentoring on chemistry lab safety", "who can mentor on task 18", "webinars on school development",
+             "наставничество молодых педагогов", "мастер-класс по заданию 18 ЕГЭ по математике"]
+    script = ("import json, sys\nfrom opyt.matching import understand\n"
+              "print(json.dumps([understand(t) for t in json.loads(sys.argv[1])]))")
+    answers = {
+        subprocess.run([sys.executable, "-c", script, json_module.dumps(needs)], capture_output=True, text=True,
+                       env={**os.environ, "PYTHONHASHSEED": seed}, check=True, timeout=120).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(answers) == 1
