@@ -43,6 +43,10 @@ STOP = {
 }
 EN_TASK = re.compile(r"\b(?:task|question|item|problem)\s*(?:no\.?|number|№|#)?\s*(\d{1,2})\b", re.I)
 EN_WORD = re.compile(r"[a-z0-9]+")
+EN_WORD_ANY_CASE = re.compile(r"[A-Za-z0-9]+")
+# exam acronyms that are also English words: they name the exam only when written in capitals («use» ≠ «USE»)
+CAPITALS_ONLY = {"use"}
+GENERIC_LABEL_WORD = 12  # a word in more English topic labels than this does not count in loose matching
 
 
 # --- the vocabulary: broader links, labels ------------------------------------------------------
@@ -81,7 +85,18 @@ def _scheme() -> dict:
                 elif label.language == "ru" and scheme == "topic":
                     labels_ru.setdefault(local, []).append(str(label))
     english.sort(key=lambda e: (-len(e[0]), e[1] != "topic", e[2], e[0]))  # longest first; then a fixed order
-    return {"broader": broader, "notation": notation, "english": english, "labels_ru": labels_ru}
+    # words in many topic labels («exam», «state», «task») tell no topic from another
+    label_count: dict[str, int] = {}
+    for words, scheme, _ in english:
+        for word in set(words) if scheme == "topic" else ():
+            label_count[word] = label_count.get(word, 0) + 1
+    generic = {word for word, count in label_count.items() if count > GENERIC_LABEL_WORD}
+    return {"broader": broader, "notation": notation, "english": english, "labels_ru": labels_ru,
+            "generic_en": generic}
+
+
+def _capitals_kept(label: tuple[str, ...], written: list[str]) -> bool:
+    return all(word not in CAPITALS_ONLY or typed.isupper() for word, typed in zip(label, written))
 
 
 def _en_stem(word: str) -> str:
@@ -159,20 +174,22 @@ def understand(text: str) -> dict:
     forms: list[str] = [m.concept for m in vocabulary.find(text, ("form",))]
     numbers = vocabulary.task_numbers(text) + EN_TASK.findall(text)
     # English: label word sequences, longest first, non-overlapping
-    words = [_en_stem(w) for w in EN_WORD.findall(text.lower())]
+    raw = EN_WORD_ANY_CASE.findall(text)
+    words = [_en_stem(w.lower()) for w in raw]
     i = 0
     while i < len(words):
         for label, scheme, local in _scheme()["english"]:
-            if tuple(words[i:i + len(label)]) == label:
+            if tuple(words[i:i + len(label)]) == label and _capitals_kept(label, raw[i:i + len(label)]):
                 (topics if scheme == "topic" else forms).append(local)
                 i += len(label) - 1
                 break
         i += 1
-    # English, loosely: most (at least two, two thirds) of a topic label's words, in any order
+    # English, loosely: most (at least two, two thirds) of a topic label's telling words, in any order
     present = set(words) - STOP
     for label, scheme, local in _scheme()["english"]:
-        content = set(label) - STOP
-        if scheme == "topic" and len(content) >= 2:
+        content = set(label) - STOP - CAPITALS_ONLY - _scheme()["generic_en"]
+        numbers_named = {w for w in content if w.isdigit()}
+        if scheme == "topic" and len(content) >= 2 and numbers_named <= present:
             hit = len(content & present)
             if hit >= 2 and hit * 3 >= 2 * len(content):
                 topics.append(local)

@@ -233,3 +233,16 @@ def test_understanding_a_need_does_not_depend_on_hash_order() -> None:
         for seed in ("1", "2", "3")
     }
     assert len(answers) == 1
+
+
+def test_lower_case_use_is_the_verb_not_the_exam() -> None:
+    assert not any(t.startswith("ege") for t in understand("use of experiments in chemistry lessons")["topics"])
+    assert "ege" in understand("USE chemistry experiments")["topics"]
+
+
+def test_loose_english_matching_needs_the_telling_words_and_the_number() -> None:
+    """«Unified State Exam, <subject>: task N» labels share «unified state exam task»; only the subject
+    and the number tell them apart."""
+    topics = understand("Unified State Exam, Russian language: task 22")["topics"]
+    assert "egeRussianTask22" in topics
+    assert not {"egeBiology", "egeChemistry", "egeGeography", "egeRussianTask9"} & set(topics)
