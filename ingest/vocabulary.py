@@ -44,10 +44,12 @@ def morph() -> pymorphy3.MorphAnalyzer:
 
 @lru_cache(maxsize=200_000)
 def lemma(word: str) -> str:
-    """The normal form of one word, lower-cased, ё as е; abbreviations stay as written."""
+    """The normal form of one word, lower-cased, ё as е; abbreviations stay as written (lower-cased)."""
     w = word.replace("ё", "е").replace("Ё", "Е")
     if len(w) > 1 and w.isupper():
-        return w.lower()
+        # a word in capitals for emphasis («РАЗВИТИЯ») is a word; an abbreviation («МБОУ», «ЕГЭ») stays
+        low = w.lower()
+        return _lemma_one(low) if len(low) >= 5 and "-" not in low and morph().word_is_known(low) else low
     parts = w.lower().split("-")
     if len(parts) > 1:
         return "-".join(_lemma_one(p) for p in parts)

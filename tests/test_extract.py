@@ -296,3 +296,9 @@ def test_a_passport_with_a_table_of_authors_under_its_own_heading():
     assert sorted(project.holders) == ["Волкова С.И.", "Романов П.А."]
     assert set(project.forms) == {"internshipSite", "webinar"}  # from the «Форма распространения» row
     assert (project.model, project.level) == ("mediated", "regional")
+
+
+def test_a_word_in_capitals_for_emphasis_is_lemmatised_and_an_abbreviation_is_not():
+    assert vocabulary.lemma("РАЗВИТИЯ") == "развитие"
+    assert [vocabulary.lemma(w) for w in ("МБОУ", "ФГБОУ", "ЕГЭ", "ДПО")] == ["мбоу", "фгбоу", "егэ", "дпо"]
+    assert vocabulary.topics("Метод перевода ОУ в режим РАЗВИТИЯ") == ["schoolDevelopment"]
