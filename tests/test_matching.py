@@ -246,3 +246,14 @@ def test_loose_english_matching_needs_the_telling_words_and_the_number() -> None
     topics = understand("Unified State Exam, Russian language: task 22")["topics"]
     assert "egeRussianTask22" in topics
     assert not {"egeBiology", "egeChemistry", "egeGeography", "egeRussianTask9"} & set(topics)
+
+
+@pytest.mark.remote
+def test_a_remote_endpoint_gives_the_same_index_and_answers(catalogue: EmbeddedStore, remote_store) -> None:
+    """The index is built with select_values() scans, which both backends answer the same way."""
+    from opyt import mentor_index
+
+    remote_store.load(catalogue.dump("nq"), "nq")
+    local, remote = mentor_index.build(catalogue), mentor_index.build(remote_store)
+    assert remote.entries == local.entries and remote.signature == local.signature
+    assert find_mentors(remote_store, TASK_18) == find_mentors(catalogue, TASK_18)
