@@ -133,17 +133,21 @@ def _parse_param(query: str, spec: str) -> Parameter:
     return Parameter(name, type_, required == "required", description)
 
 
-def names() -> list[str]:
-    """The names of all stored queries, sorted."""
-    return sorted(p.name[:-3] for p in files(__package__).iterdir() if p.name.endswith(".rq"))
+def names(package: str = __package__) -> list[str]:
+    """The names of all stored queries, sorted: the public library's, or those of another ``package``."""
+    return sorted(p.name[:-3] for p in files(package).iterdir() if p.name.endswith(".rq"))
 
 
 @cache
-def load(name: str) -> StoredQuery:
-    """The stored query ``name`` (file ``name.rq``)."""
-    resource = files(__package__) / f"{name}.rq"
+def load(name: str, package: str = __package__) -> StoredQuery:
+    """The stored query ``name`` (file ``name.rq``) of the public library, or of another ``package``.
+
+    Other packages (``opyt.service.queries``) hold the queries the code runs
+    itself, in the same format; they are not part of the public library.
+    """
+    resource = files(package) / f"{name}.rq"
     if not re.fullmatch(r"[a-z0-9-]+", name) or not resource.is_file():
-        raise UnknownQueryError(f"there is no stored query {name!r}; known queries: {', '.join(names())}")
+        raise UnknownQueryError(f"there is no stored query {name!r}; known queries: {', '.join(names(package))}")
     text = resource.read_text(encoding="utf-8")
     title, description, params = _parse_header(name, text)
     return StoredQuery(name, title, description, params, text)

@@ -24,6 +24,7 @@ from rdflib import Literal, URIRef
 
 from opyt import matching
 from opyt.namespace import FORM, LEVEL, MODEL
+from opyt.service import queries as service_queries
 from opyt.service.deps import Problem, StoreDep
 
 router = APIRouter(tags=["mentors"])
@@ -89,19 +90,7 @@ def concept_local(scheme: str, value: str | None) -> str | None:
     return local
 
 
-_CONSUMER = """
-PREFIX opyt: <https://w3id.org/opyt/ontology#>
-PREFIX org: <http://www.w3.org/ns/org#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?org ?municipality ?region WHERE {
-  ?org a org:Organization ; rdfs:label|skos:altLabel ?name .
-  FILTER(?org = ?given || LCASE(STR(?name)) = LCASE(?text))
-  OPTIONAL { ?org opyt:municipality ?m . ?m rdfs:label ?municipality .
-             OPTIONAL { ?m opyt:region/rdfs:label ?region } }
-  OPTIONAL { ?org opyt:region/rdfs:label ?region }
-} LIMIT 1
-"""
+_CONSUMER = service_queries.text("consumer-place")  # given (iri), text (string)
 
 
 def consumer_place(store, consumer: str) -> dict[str, str]:

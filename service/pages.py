@@ -31,6 +31,7 @@ from rdflib.term import Node
 from opyt.ingest.graph import document_iri
 from opyt.matching import find_mentors
 from opyt.namespace import BASE, OPYT, PREFIXES
+from opyt.service import queries as service_queries
 from opyt.service.deps import StoreDep
 
 router = APIRouter(tags=["pages"])
@@ -204,89 +205,16 @@ def _short(iri: str) -> str:
 
 # --- reading an entity -----------------------------------------------------------------------
 
-_OUT = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-SELECT ?s ?p ?o ?olabel ?plabel WHERE {
-  ?s ?p ?o .
-  OPTIONAL { ?o rdfs:label|skos:prefLabel|dcterms:title|foaf:name ?olabel }
-  OPTIONAL { ?p rdfs:label ?plabel }
-}"""
-_IN = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?o ?s ?p ?slabel WHERE {
-  ?s ?p ?o .
-  ?s rdfs:label|skos:prefLabel|dcterms:title ?slabel .
-}"""
-_EVIDENCE = """
-PREFIX opyt: <https://w3id.org/opyt/ontology#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-SELECT ?s ?ev ?quote ?doc ?file WHERE {
-  ?s opyt:evidence ?ev .
-  ?ev opyt:quote ?quote .
-  OPTIONAL { ?ev prov:wasQuotedFrom ?doc . OPTIONAL { ?doc opyt:fileName ?file } }
-} ORDER BY ?file ?quote"""
-_ROLES_OF_AGENT = """
-PREFIX opyt: <https://w3id.org/opyt/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT ?s ?other ?otherLabel ?type ?typeLabel ?title WHERE {
-  ?s opyt:hasRole ?role .
-  OPTIONAL { ?role opyt:roleIn ?other . OPTIONAL { ?other rdfs:label|dcterms:title ?otherLabel } }
-  OPTIONAL { ?role opyt:roleType ?type . OPTIONAL { ?type skos:prefLabel ?typeLabel FILTER(lang(?typeLabel) = "ru") } }
-  OPTIONAL { ?role opyt:roleTitle ?title }
-}"""
-_ROLES_IN = """
-PREFIX opyt: <https://w3id.org/opyt/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?s ?other ?otherLabel ?type ?typeLabel ?title WHERE {
-  ?role opyt:roleIn ?s .
-  ?other opyt:hasRole ?role .
-  OPTIONAL { ?other rdfs:label ?otherLabel }
-  OPTIONAL { ?role opyt:roleType ?type . OPTIONAL { ?type skos:prefLabel ?typeLabel FILTER(lang(?typeLabel) = "ru") } }
-  OPTIONAL { ?role opyt:roleTitle ?title }
-}"""
-_CONCEPT_HOLDERS = """
-PREFIX opyt: <https://w3id.org/opyt/ontology#>
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-SELECT DISTINCT ?s ?holder ?holderLabel ?practice ?title WHERE {
-  { ?practice opyt:topic/skos:broader* ?s } UNION { ?practice opyt:form|opyt:model|opyt:level ?s }
-  ?practice opyt:holder ?holder ; dcterms:title ?title .
-  ?holder rdfs:label ?holderLabel .
-} ORDER BY ?holderLabel ?title"""
-_DESCRIBE = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX dcterms: <http://purl.org/dc/terms/>
-PREFIX foaf: <http://xmlns.com/foaf/0.1/>
-CONSTRUCT { ?s ?p ?o . ?o ?lp ?label } WHERE {
-  ?s ?p ?o .
-  OPTIONAL { VALUES ?lp { rdfs:label skos:prefLabel dcterms:title foaf:name } ?o ?lp ?label }
-}"""
-_ONTOLOGY_TERMS = """
-PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX owl: <http://www.w3.org/2002/07/owl#>
-SELECT ?term ?kind ?label ?definition WHERE {
-  ?term a ?kind .
-  VALUES ?kind { owl:Class owl:ObjectProperty owl:DatatypeProperty owl:AnnotationProperty }
-  FILTER(STRSTARTS(STR(?term), "https://w3id.org/opyt/ontology#"))
-  OPTIONAL { ?term rdfs:label ?label FILTER(lang(?label) = "ru") }
-  OPTIONAL { ?term skos:definition ?definition FILTER(lang(?definition) = "ru") }
-} ORDER BY ?kind ?term"""
-_ONTOLOGY_DESCRIBE = """
-CONSTRUCT { ?s ?p ?o } WHERE {
-  ?s ?p ?o .
-  FILTER(STRSTARTS(STR(?s), "https://w3id.org/opyt/ontology"))
-}"""
+# the SPARQL is in service/queries/NAME.rq; parameters are bound by the store
+_OUT = service_queries.text("entity-outgoing")  # s
+_IN = service_queries.text("entity-incoming")  # o
+_EVIDENCE = service_queries.text("entity-evidence")  # s
+_ROLES_OF_AGENT = service_queries.text("agent-roles")  # s
+_ROLES_IN = service_queries.text("roles-in")  # s
+_CONCEPT_HOLDERS = service_queries.text("concept-holders")  # s
+_DESCRIBE = service_queries.text("entity-describe")  # s
+_ONTOLOGY_TERMS = service_queries.text("ontology-terms")
+_ONTOLOGY_DESCRIBE = service_queries.text("ontology-describe")
 
 
 @dataclass
@@ -532,11 +460,7 @@ def ontology_page(request: Request, store: StoreDep) -> Response:
 
 # --- search ----------------------------------------------------------------------------------
 
-_MODEL_LABELS = """
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-SELECT ?concept ?label WHERE {
-  ?concept skos:inScheme <https://w3id.org/opyt/concept/model> ; skos:prefLabel ?label FILTER(lang(?label) = "ru")
-}"""
+_MODEL_LABELS = service_queries.text("model-labels")
 
 
 def _model_labels(store) -> dict[str, str]:

@@ -19,6 +19,7 @@ from rdflib.namespace import DCTERMS, FOAF, ORG, PROV, RDF, RDFS, SKOS
 from rdflib.plugins.sparql import prepareQuery
 
 from opyt import catalogue, queries
+from opyt.service import queries as service_queries
 from opyt.errors import QueryError, UnknownQueryError
 from opyt.namespace import FORM, GRAPH, ID, LEVEL, MODEL, OPYT, ROLE, SCHEME, TOPIC
 from opyt.ontology import ontology_graph
@@ -221,6 +222,35 @@ def test_parameters_are_projected_top_level_variables(name: str) -> None:
         # the remote backend joins a VALUES block after grouping: the variable must be a group key
         if grouped is not None:
             assert param.name in grouped, f"?{param.name} must be a GROUP BY key to be bound"
+
+
+# --- the service's own queries (opyt.service.queries): same format, not in the library -----
+
+
+def test_service_queries_are_not_in_the_public_library() -> None:
+    assert service_queries.names() == [
+        "agent-roles", "concept-holders", "consumer-place", "entity-describe", "entity-evidence",
+        "entity-incoming", "entity-outgoing", "model-labels", "ontology-describe", "ontology-terms", "roles-in",
+    ]
+    assert not set(service_queries.names()) & set(queries.names())
+    with pytest.raises(UnknownQueryError):
+        queries.load("entity-outgoing")
+
+
+@pytest.mark.parametrize("name", service_queries.names())
+def test_service_query_has_a_header_parses_and_declares_its_prefixes(name: str) -> None:
+    stored = service_queries.load(name)
+    header = [line for line in stored.text.splitlines() if line.startswith("#")]
+    assert header == stored.text.splitlines()[: len(header)], "the header is the leading comment block"
+    assert stored.title and len(stored.description) > 20
+    param_lines = [line for line in header if line.startswith("# param:")]
+    assert param_lines == ["# param: (none)"] or len(stored.parameters) == len(param_lines) > 0
+    prepareQuery(stored.text)
+    ox.Store().query(stored.text, use_default_graph_as_union=True)
+    assert undeclared_prefixes(stored.text) == set()
+    where = stored.text[stored.text.index("WHERE"):]
+    for param in stored.parameters:
+        assert re.search(rf"\?{param.name}\b", where), f"?{param.name} is not used in the pattern"
 
 
 # --- loading and binding errors --------------------------------------------------------------
