@@ -20,7 +20,7 @@ import httpx
 
 from bench.mentors import NEEDS
 from bench.report import machine, write_section
-from bench.store import free_port
+from bench.store import free_port, wait_until_answering
 from bench.synthetic import nquads
 from opyt import catalogue
 from opyt.ingest.pipeline import ingest_paths
@@ -37,13 +37,7 @@ def opyt_serve(store_dir: Path) -> Iterator[str]:
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"{url}/health", timeout=2).is_success:
-                    break
-            except httpx.TransportError:
-                time.sleep(0.2)
+        wait_until_answering(f"{url}/health", seconds=120)
         yield url
     finally:
         server.terminate()

@@ -62,6 +62,18 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+def wait_until_answering(probe_url: str, seconds: float) -> None:
+    """Polls a server just started until ``probe_url`` answers 2xx (at most ``seconds``)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(probe_url, timeout=2).is_success:
+                return
+        except httpx.TransportError:
+            time.sleep(0.1)
+    raise RuntimeError(f"{probe_url} did not answer within {seconds:g} s")
+
+
 @contextmanager
 def oxigraph_server(location: Path) -> Iterator[str]:
     binary = Path(sys.executable).parent / "oxigraph"
@@ -72,13 +84,7 @@ def oxigraph_server(location: Path) -> Iterator[str]:
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     try:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                httpx.get(f"{url}/query", params={"query": "ASK {}"}, timeout=1)
-                break
-            except httpx.TransportError:
-                time.sleep(0.1)
+        wait_until_answering(f"{url}/query?query=ASK%7B%7D", seconds=30)
         yield url
     finally:
         server.terminate()

@@ -58,7 +58,8 @@ def opyt_serve(store_dir: Path, **env: str) -> Iterator[str]:
                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_opyt(base_url, server)
+        wait_until_answering(f"{base_url}/health", server, "opyt serve",
+                             lambda: server.stdout.read().decode(), timeout=60)
         yield base_url
     finally:
         server.terminate()
@@ -69,30 +70,18 @@ def opyt_serve(store_dir: Path, **env: str) -> Iterator[str]:
             server.wait()
 
 
-def _wait_for_opyt(base_url: str, server: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
+def wait_until_answering(probe_url: str, server: subprocess.Popen, name: str, output, timeout: float) -> None:
+    """Polls ``probe_url`` until it answers 2xx; fails with the server's output if it exits or stays silent."""
+    deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"opyt serve exited: {server.stdout.read().decode()}")
+            raise RuntimeError(f"{name} exited with {server.returncode}: {output()}")
         try:
-            if httpx.get(f"{base_url}/health", timeout=1).is_success:
-                return
-        except httpx.TransportError:
-            time.sleep(0.1)
-    raise RuntimeError("opyt serve did not answer within 60 s")
-
-
-def wait_until_answering(base_url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_TIMEOUT
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(f"oxigraph serve exited with {server.returncode}: {log.read_text()}")
-        try:
-            if httpx.get(f"{base_url}/query", params={"query": "ASK {}"}, timeout=1).is_success:
+            if httpx.get(probe_url, timeout=1).is_success:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
-    raise RuntimeError(f"oxigraph serve did not answer at {base_url} within {SERVER_START_TIMEOUT:g} s")
+    raise RuntimeError(f"{name} did not answer at {probe_url} within {timeout:g} s")
 
 
 @pytest.fixture(scope="session")
@@ -106,7 +95,8 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with log.open("wb") as output:
         server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
     try:
-        wait_until_answering(base_url, server, log)
+        wait_until_answering(f"{base_url}/query?query=ASK%7B%7D", server, "oxigraph serve", log.read_text,
+                             timeout=SERVER_START_TIMEOUT)
         yield base_url
     finally:
         server.terminate()
