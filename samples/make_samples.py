@@ -16,20 +16,15 @@ byte-for-byte reproducible (zip timestamps and document dates are fixed).
 """
 from __future__ import annotations
 
-import datetime
-import io
-import zipfile
 from pathlib import Path
 
 import docx
-from docx.oxml.ns import qn
 from odf.opendocument import OpenDocumentText
 from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
+from reproducible import FIXED_TIME, save_docx, save_odt
 
 HERE = Path(__file__).resolve().parent
-FIXED_TIME = datetime.datetime(2024, 1, 15, 9, 0, 0)
-UNNEEDED_PARTS = ("stylesWithEffects", "webSettings", "customXml", "theme", "thumbnail")
 
 # A document is a list of blocks: ("h", text), ("p", text) or ("table", rows).
 
@@ -241,30 +236,7 @@ def write_docx(blocks, path: Path) -> None:
             for row, values in zip(table.rows, content):
                 for cell, value in zip(row.cells, values):
                     cell.text = value
-    for relationships in (document.part.rels, document.part.package.rels):
-        for rid in [rid for rid, rel in relationships.items() if rel.reltype.endswith(UNNEEDED_PARTS)]:
-            del relationships[rid]
-    drop_unused_styles(document)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    path.write_bytes(with_fixed_zip_times(buffer.getvalue()))
-
-
-def drop_unused_styles(document) -> None:
-    """Keep only the styles the body uses, the defaults, and the styles they build on."""
-    styles = document.styles.element
-    wanted = set(document.element.body.xpath(".//w:pStyle/@w:val | .//w:tblStyle/@w:val"))
-    wanted |= set(styles.xpath("w:style[@w:default='1']/@w:styleId"))
-    while True:
-        based_on = set(styles.xpath(
-            " | ".join(f"w:style[@w:styleId='{style}']/w:basedOn/@w:val" for style in wanted)
-        ))
-        if based_on <= wanted:
-            break
-        wanted |= based_on
-    for style in styles.xpath("w:style | w:latentStyles"):
-        if style.get(qn("w:styleId")) not in wanted:
-            styles.remove(style)
+    save_docx(document, path)
 
 
 # --- OpenDocument ---------------------------------------------------------------------
@@ -288,20 +260,7 @@ def write_odt(blocks, path: Path) -> None:
                     row.addElement(cell)
                 table.addElement(row)
             document.text.addElement(table)
-    buffer = io.BytesIO()
-    document.write(buffer)
-    path.write_bytes(with_fixed_zip_times(buffer.getvalue()))
-
-
-def with_fixed_zip_times(package: bytes) -> bytes:
-    """The same zip with every entry dated FIXED_TIME, so regenerating changes nothing."""
-    output = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(package)) as source, zipfile.ZipFile(output, "w") as target:
-        for entry in source.infolist():
-            fixed = zipfile.ZipInfo(entry.filename, date_time=FIXED_TIME.timetuple()[:6])
-            fixed.compress_type = entry.compress_type
-            target.writestr(fixed, source.read(entry))
-    return output.getvalue()
+    save_odt(document, path)
 
 
 def main() -> None:
