@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,7 +19,7 @@ import httpx
 
 from bench.mentors import NEEDS
 from bench.report import machine, write_section
-from bench.store import free_port, wait_until_answering
+from bench.store import free_port, serving
 from bench.synthetic import nquads
 from opyt import catalogue
 from opyt.ingest.pipeline import ingest_paths
@@ -32,16 +31,10 @@ SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 @contextmanager
 def opyt_serve(store_dir: Path) -> Iterator[str]:
     port = free_port()
-    command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
-    server = subprocess.Popen(command, env={**os.environ, "OPYT_STORE": str(store_dir)},
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{url}/health", seconds=120)
+    command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    with serving(command, f"{url}/health", seconds=120, env={**os.environ, "OPYT_STORE": str(store_dir)}):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 async def hammer(url: str, clients: int, seconds: float) -> tuple[list[float], int]:

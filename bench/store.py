@@ -62,33 +62,37 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_until_answering(probe_url: str, seconds: float) -> None:
-    """Polls a server just started until ``probe_url`` answers 2xx (at most ``seconds``)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(probe_url, timeout=2).is_success:
-                return
-        except httpx.TransportError:
+@contextmanager
+def serving(command: list[str], probe_url: str, seconds: float, env: dict | None = None) -> Iterator[None]:
+    """Runs a server process until ``probe_url`` answers 2xx (at most ``seconds``); stops it afterwards."""
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + seconds
+        while not _answers(probe_url):
+            if time.monotonic() > deadline or server.poll() is not None:
+                raise RuntimeError(f"{command[0]} did not answer at {probe_url} within {seconds:g} s")
             time.sleep(0.1)
-    raise RuntimeError(f"{probe_url} did not answer within {seconds:g} s")
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _answers(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).is_success
+    except httpx.TransportError:
+        return False
 
 
 @contextmanager
 def oxigraph_server(location: Path) -> Iterator[str]:
-    binary = Path(sys.executable).parent / "oxigraph"
     port = free_port()
     url = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}", "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    try:
-        wait_until_answering(f"{url}/query?query=ASK%7B%7D", seconds=30)
+    command = [str(Path(sys.executable).parent / "oxigraph"), "serve", "--location", str(location),
+               "--bind", f"127.0.0.1:{port}", "--union-default-graph"]
+    with serving(command, f"{url}/query?query=ASK%7B%7D", seconds=30):
         yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def run(triples: int, runs: int) -> str:

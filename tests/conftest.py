@@ -54,13 +54,21 @@ def opyt_serve(store_dir: Path, **env: str) -> Iterator[str]:
     port = free_port()
     command = [str(Path(sys.executable).parent / "opyt"), "serve", "--host", "127.0.0.1", "--port", str(port)]
     environment = {k: v for k, v in os.environ.items() if not k.startswith("OPYT_")}
-    server = subprocess.Popen(command, env={**environment, "OPYT_STORE": str(store_dir), **env},
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     base_url = f"http://127.0.0.1:{port}"
-    try:
-        wait_until_answering(f"{base_url}/health", server, "opyt serve",
-                             lambda: server.stdout.read().decode(), timeout=60)
+    with serving(command, f"{base_url}/health", store_dir.parent / f"opyt-serve-{port}.log", timeout=60,
+                 env={**environment, "OPYT_STORE": str(store_dir), **env}):
         yield base_url
+
+
+@contextmanager
+def serving(command: list[str], probe_url: str, log: Path, timeout: float, env: dict | None = None) -> Iterator[None]:
+    """Runs a server process (its output in ``log``, never an unread pipe that could fill and block it)
+    until ``probe_url`` answers; stops it afterwards."""
+    with log.open("wb") as output:
+        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, env=env)
+    try:
+        wait_until_answering(probe_url, server, log, timeout)
+        yield
     finally:
         server.terminate()
         try:
@@ -70,41 +78,30 @@ def opyt_serve(store_dir: Path, **env: str) -> Iterator[str]:
             server.wait()
 
 
-def wait_until_answering(probe_url: str, server: subprocess.Popen, name: str, output, timeout: float) -> None:
-    """Polls ``probe_url`` until it answers 2xx; fails with the server's output if it exits or stays silent."""
+def wait_until_answering(probe_url: str, server: subprocess.Popen, log: Path, timeout: float) -> None:
+    """Polls ``probe_url`` until it answers 2xx; fails with the server's log if it exits or stays silent."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if server.poll() is not None:
-            raise RuntimeError(f"{name} exited with {server.returncode}: {output()}")
+            raise RuntimeError(f"{server.args[0]} exited with {server.returncode}: {log.read_text()}")
         try:
             if httpx.get(probe_url, timeout=1).is_success:
                 return
         except httpx.TransportError:
             time.sleep(0.05)
-    raise RuntimeError(f"{name} did not answer at {probe_url} within {timeout:g} s")
+    raise RuntimeError(f"{server.args[0]} did not answer at {probe_url} within {timeout:g} s")
 
 
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """Base URL (``http://127.0.0.1:PORT``) of an ``oxigraph serve --union-default-graph`` for the session."""
-    binary = oxigraph_binary()
     location = tmp_path_factory.mktemp("oxigraph")
     base_url = f"http://127.0.0.1:{free_port()}"
-    log = location.parent / f"{location.name}.log"
-    command = [binary, "serve", "--location", str(location), "--bind", base_url.removeprefix("http://"), "--union-default-graph"]
-    with log.open("wb") as output:
-        server = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
-    try:
-        wait_until_answering(f"{base_url}/query?query=ASK%7B%7D", server, "oxigraph serve", log.read_text,
-                             timeout=SERVER_START_TIMEOUT)
+    command = [oxigraph_binary(), "serve", "--location", str(location), "--bind", base_url.removeprefix("http://"),
+               "--union-default-graph"]
+    with serving(command, f"{base_url}/query?query=ASK%7B%7D", location.parent / f"{location.name}.log",
+                 timeout=SERVER_START_TIMEOUT):
         yield base_url
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 @pytest.fixture
