@@ -70,7 +70,8 @@ def test_the_samples_cover_every_genre_and_format() -> None:
     assert set(encodings.values()) >= {"utf-8", "cp1251"}, encodings
 
 
-def test_the_generator_reproduces_the_committed_samples(tmp_path: Path) -> None:
+def test_the_generator_reproduces_the_committed_samples(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.syspath_prepend(str(SAMPLES))  # as when run as a script: its folder holds reproducible.py
     spec = importlib.util.spec_from_file_location("make_samples", SAMPLES / "make_samples.py")
     make_samples = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(make_samples)
