@@ -141,20 +141,13 @@ def find_persons(text: str, use_natasha: bool = True) -> list[Mention]:
         elif _is_given(a) and _is_patronymic(b) and c not in NOT_SURNAME and not _is_given(c):
             if not _excluded(text, m.start(), m.end(), [a, b, c]):
                 add(Mention(c, f"{a[0]}.{b[0]}.", a, b, m.start(), m.end()))
-    for m in SURNAME_FIRST.finditer(text):
-        fam, i1, i2 = m.group(1), m.group(2), m.group(3)
-        if fam in NOT_SURNAME or not free(m.start(), m.end()):
-            continue
-        if _excluded(text, m.start(), m.end(), [fam]):
-            continue
-        add(Mention(fam, f"{i1}." + (f"{i2}." if i2 else ""), None, None, m.start(), m.end()))
-    for m in INITIALS_FIRST.finditer(text):
-        i1, i2, fam = m.group(1), m.group(2), m.group(3)
-        if fam in NOT_SURNAME or not free(m.start(), m.end()):
-            continue
-        if _excluded(text, m.start(), m.end(), [fam]):
-            continue
-        add(Mention(fam, f"{i1}." + (f"{i2}." if i2 else ""), None, None, m.start(), m.end()))
+    # «Таженова У.С.» and «У.С. Таженова»: the groups that hold surname, first and second initial
+    for pattern, (surname, first, second) in ((SURNAME_FIRST, (1, 2, 3)), (INITIALS_FIRST, (3, 1, 2))):
+        for m in pattern.finditer(text):
+            fam, i1, i2 = m.group(surname), m.group(first), m.group(second)
+            if fam in NOT_SURNAME or not free(m.start(), m.end()) or _excluded(text, m.start(), m.end(), [fam]):
+                continue
+            add(Mention(fam, f"{i1}." + (f"{i2}." if i2 else ""), None, None, m.start(), m.end()))
     if use_natasha:
         for kind, s, e in natasha_spans(text):
             if kind != "PER" or not free(s, e):

@@ -13,6 +13,7 @@ from collections import defaultdict
 import numpy as np
 
 from opyt import mentor_index, queries
+from opyt.namespace import local_name
 from opyt.ingest import vocabulary
 
 
@@ -25,7 +26,7 @@ def find_gaps(store, *, region: str | None = None, municipality: str | None = No
     grouped: dict[tuple[str, str], list[dict]] = defaultdict(list)
     for row in needs:
         scope = municipality or region or str(row.get("municipalityName") or row.get("regionName") or "")
-        grouped[(_local(row["topic"]), scope)].append(row)
+        grouped[(local_name(row["topic"]), scope)].append(row)
     items = [item for (topic, scope), rows in grouped.items()
              if (item := _gap(index, topic, scope, rows, by_region=bool(region) and not municipality)) is not None]
     items.sort(key=lambda item: (-len(item["needs"]), item["territory"], item["topic"]["label"]))
@@ -59,5 +60,3 @@ def _gap(index: mentor_index.MentorIndex, topic: str, scope: str, rows: list[dic
     }
 
 
-def _local(iri) -> str:
-    return str(iri).rstrip("/").rsplit("/", 1)[-1]

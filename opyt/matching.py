@@ -30,7 +30,7 @@ from rdflib.namespace import SKOS
 
 from opyt import mentor_index
 from opyt.ingest import vocabulary
-from opyt.namespace import FORM, TOPIC
+from opyt.namespace import FORM, TOPIC, local_name
 
 SUBJECT_ROOTS = ("schoolSubjects", "stateFinalAssessment")  # concepts of a subject domain descend from these
 RUSSIAN_POS = {"NOUN", "ADJF", "ADJS", "INFN", "VERB", "PRTF", "PRTS", "NUMR", None}
@@ -207,9 +207,6 @@ def understand(text: str) -> dict:
 # --- candidates and scores ------------------------------------------------------------------------
 
 
-def _local(iri) -> str:
-    return str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
-
 
 def _relation(need: list[str], topics: list[str]) -> tuple[float, str, str] | None:
     """Best relation between the need's concepts and a practice's: (strength, need concept, practice concept)."""
@@ -284,7 +281,7 @@ def _filter_mask(index: mentor_index.MentorIndex, **concepts: str | None) -> np.
     for key, value in concepts.items():
         if not value:
             continue
-        local = _local(value)
+        local = local_name(value)
         postings = {"level": index.by_level, "model": index.by_model}.get(key)
         if key == "form":
             postings, local = index.by_form, vocabulary.pref_label("form", local) or local

@@ -30,7 +30,7 @@ from rdflib import RDFS, URIRef
 from rdflib.namespace import DCTERMS, FOAF, ORG, PROV
 
 from opyt import queries
-from opyt.namespace import FORM, OPYT, TOPIC
+from opyt.namespace import FORM, OPYT, TOPIC, local_name
 
 RECHECK_SECONDS = 5.0
 log = logging.getLogger(__name__)
@@ -147,7 +147,7 @@ def build(store) -> MentorIndex:
     for practice in sorted(practices):
         if practice not in titles:
             continue
-        practice_topics = tuple(sorted(_local(t) for t in topics.get(practice, ()) if t.startswith(str(TOPIC))))
+        practice_topics = tuple(sorted(local_name(t) for t in topics.get(practice, ()) if t.startswith(str(TOPIC))))
         words = _words(titles[practice], practice_topics)
         for holder in sorted(holders.get(practice, ())):
             is_person = holder in persons
@@ -160,7 +160,7 @@ def build(store) -> MentorIndex:
                 municipality_name=labels.get(place) if place else None,
                 region_name=labels.get(region.get(place) or region.get(organisation or "")) if organisation else None,
                 forms=_form_labels(forms.get(practice, ())), topics=practice_topics,
-                model=_local(models.get(practice)) or None, level=_local(levels.get(practice)) or None,
+                model=local_name(models.get(practice)) or None, level=local_name(levels.get(practice)) or None,
                 evidence=evidence.get(practice, ()), words=words,
             ))
     return MentorIndex(entries, signature)
@@ -233,9 +233,6 @@ def _words(title: str, topics: tuple[str, ...]) -> frozenset[str]:
         words |= topic_lemmas(topic)
     return frozenset(words)
 
-
-def _local(iri: str | None) -> str:
-    return str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
 
 
 # --- freshness -----------------------------------------------------------------------------------

@@ -164,6 +164,11 @@ PREFIXES = {
 }
 
 
+def local_name(iri) -> str:
+    """The last segment of an IRI (after the last ``/`` or ``#``): «…/topic/egeMath» → «egeMath»; "" for None."""
+    return str(iri).rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1] if iri else ""
+
+
 def concepts(scheme: type[DefinedNamespace]) -> list[URIRef]:
     """Every term of a closed namespace, in declaration order."""
     return [scheme[name] for name in scheme.__annotations__]
