@@ -54,7 +54,6 @@ def create_app(settings: Settings) -> FastAPI:
 
 
 async def _problem(request: Request, exc: OpytError) -> JSONResponse:
-    """Errors as RFC 9457 problem details."""
+    """Opyt's errors as RFC 9457 problem details, through the same renderer as every other problem."""
     status = next(code for kind, code in _STATUS if isinstance(exc, kind))
-    body = {"type": "about:blank", "title": type(exc).__name__, "status": status, "detail": str(exc)}
-    return JSONResponse(body, status_code=status, media_type="application/problem+json")
+    return await deps.problem_response(request, deps.Problem(status, type(exc).__name__, str(exc)))
