@@ -15,6 +15,7 @@ from typing import Iterator
 
 import httpx
 
+from bench import lookups
 from bench.report import machine, percentiles, write_section
 from bench.synthetic import nquads
 from opyt import catalogue, queries
@@ -103,6 +104,11 @@ def run(triples: int, runs: int) -> str:
     with tempfile.TemporaryDirectory(prefix="opyt-bench-") as tmp:
         with EmbeddedStore(Path(tmp) / "embedded") as store:
             results["embedded"] = measure(store, data, runs)
+            results["chain on disk"] = lookups.chain_costs(store, runs)
+        with EmbeddedStore(None) as store:
+            store.load(data, "nq", atomic=False)
+            catalogue.ensure_vocabulary(store)
+            results["chain in memory"] = lookups.chain_costs(store, runs)
         shutil.rmtree(Path(tmp) / "embedded")
         with oxigraph_server(Path(tmp) / "remote") as url:
             with RemoteStore(f"{url}/query", timeout=120) as store:
@@ -135,6 +141,7 @@ def render(triples: int, runs: int, generate_s: float, peak_mb: float, results: 
         _, over_http = remote["queries"][label]
         (lp50, lp95), (rp50, rp95) = percentiles(local), percentiles(over_http)
         lines.append(f"| {label} | {rows} | {lp50:.1f} | {lp95:.1f} | {rp50:.1f} | {rp95:.1f} |")
+    lines += lookups.render(results["chain on disk"], results["chain in memory"])
     return "\n".join(lines)
 
 
