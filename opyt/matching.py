@@ -23,12 +23,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from weakref import WeakKeyDictionary
 
 import numpy as np
 from rdflib import Literal
 from rdflib.namespace import SKOS
 
-from opyt import mentor_index
+from opyt import mentor_index, semantic
 from opyt.ingest import vocabulary
 from opyt.namespace import FORM, TOPIC, local_name
 
@@ -169,7 +170,7 @@ def _part_of_speech(word: str) -> str | None:
 
 
 def understand(text: str) -> dict:
-    """The need's topic concepts, forms and content lemmas."""
+    """The need's topic concepts, forms and content lemmas; ``near`` (words of similar meaning) is filled against an index."""
     topics: list[str] = [m.concept for m in vocabulary.find(text, ("topic",))]
     forms: list[str] = [m.concept for m in vocabulary.find(text, ("form",))]
     numbers = vocabulary.task_numbers(text) + EN_TASK.findall(text)
@@ -201,7 +202,7 @@ def understand(text: str) -> dict:
         topics += tasks
     topics = vocabulary.unique(topics)
     topics = [c for c in topics if not any(c in ancestors(o) for o in topics if o != c)]
-    return {"topics": topics, "forms": vocabulary.unique(forms), "lemmas": content_lemmas(text)}
+    return {"topics": topics, "forms": vocabulary.unique(forms), "lemmas": content_lemmas(text), "near": {}}
 
 
 # --- candidates and scores ------------------------------------------------------------------------
@@ -242,6 +243,7 @@ def find_mentors(store, text: str, *, municipality: str | None = None, region: s
     if not municipality and not region:
         municipality, region = _place_named(need, index)
     place = {"municipality": (municipality or "").lower(), "region": (region or "").lower()}
+    need["near"] = _near_words(need["lemmas"], index)
     ranked = _rank(need, index, place, _filter_mask(index, level=level, model=model, form=form))
     start = max(offset, 0)
     page = [_score(need, index.entries[n], index.idf, place) for n in ranked[start:start + max(limit, 0)]]
@@ -275,6 +277,46 @@ def _place_words(name: str) -> frozenset[str]:
     return frozenset(w for w in content_lemmas(name) if w not in PLACE_KIND_WORDS)
 
 
+# --- words of similar meaning -----------------------------------------------------------------------
+
+PROPER_NAME_TAGS = {"Name", "Surn", "Patr", "Geox", "Orgn", "Trad"}
+_NEIGHBOURS: WeakKeyDictionary[mentor_index.MentorIndex, semantic.Neighbours] = WeakKeyDictionary()
+
+
+def _near_words(lemmas: list[str], index: mentor_index.MentorIndex) -> dict[str, list[tuple[str, float]]]:
+    """For each need word no practice uses, the catalogue words of similar meaning (``opyt.semantic``)."""
+    unknown = [w for w in lemmas if w not in index.by_word and _may_stand_in(w)]
+    if not unknown:
+        return {}
+    if index not in _NEIGHBOURS:
+        _NEIGHBOURS[index] = semantic.Neighbours(sorted(w for w in index.by_word if _may_stand_in(w)))
+    return {w: near for w in unknown if (near := _NEIGHBOURS[index].of(w))}
+
+
+@lru_cache(maxsize=200_000)
+def _may_stand_in(word: str) -> bool:
+    """A Russian content word that is neither a school subject's nor a person's or place's name."""
+    if not re.fullmatch("[а-яё-]{3,}", word) or word in _subject_words():
+        return False
+    return not any(tag in parse.tag for parse in vocabulary.morph().parse(word)[:2] for tag in PROPER_NAME_TAGS)
+
+
+@lru_cache(maxsize=1)
+def _subject_words() -> frozenset[str]:
+    return frozenset(w for local in _scheme()["labels_ru"] if is_subject(local) for w in topic_lemmas(local))
+
+
+def _presence(word: str, near: list[tuple[str, float]], words: frozenset[str]) -> float:
+    """1 when a practice uses the need's word, the similarity of its nearest stand-in it uses, else 0."""
+    if word in words:
+        return 1.0
+    return max((similarity for other, similarity in near if other in words), default=0.0)
+
+
+def _stand_in(near: list[tuple[str, float]], words: frozenset[str]) -> str:
+    return max((pair for pair in near if pair[0] in words), key=lambda pair: pair[1])[0]
+
+
 def _filter_mask(index: mentor_index.MentorIndex, **concepts: str | None) -> np.ndarray:
     """Entries whose practice has the given level, model and form (all entries when none is given)."""
     keep = np.ones(index.size, dtype=bool)
@@ -298,9 +340,9 @@ def _rank(need: dict, index: mentor_index.MentorIndex, place: dict, keep: np.nda
     kind, strength, off = _group_relations(need, index)
     group = index.group_of
     lemma_idf = {w: index.idf(w) for w in need["lemmas"]}
-    has = {w: index.mask([index.by_word.get(w, np.empty(0, dtype=np.int64))]) for w in need["lemmas"]}
-    shared = sum((has[w].astype(np.int64) for w in need["lemmas"]), np.zeros(index.size, dtype=np.int64))
-    share = sum((has[w] * lemma_idf[w] for w in need["lemmas"]), np.zeros(index.size)) / (sum(lemma_idf.values()) or 1.0)
+    presence = {w: _presence_array(w, need["near"].get(w, []), index) for w in need["lemmas"]}
+    shared = sum(((presence[w] > 0).astype(np.int64) for w in need["lemmas"]), np.zeros(index.size, dtype=np.int64))
+    share = sum((presence[w] * lemma_idf[w] for w in need["lemmas"]), np.zeros(index.size)) / (sum(lemma_idf.values()) or 1.0)
     subject_words = {w for t in need["topics"] if is_subject(t) for w in topic_lemmas(t)}
     lacks_subject_words = ~index.mask(index.by_word[w] for w in subject_words if w in index.by_word)
     off_subject = np.where(off[group] == _WORDS_DECIDE, lacks_subject_words, off[group] == _OFF)
@@ -319,6 +361,14 @@ def _rank(need: dict, index: mentor_index.MentorIndex, place: dict, keep: np.nda
     score = np.round(np.minimum(score, 1.0), 3)
     numbers = np.nonzero(relevant)[0]
     return numbers[np.lexsort((index.tiebreak[numbers], -score[numbers]))]
+
+
+def _presence_array(word: str, near: list[tuple[str, float]], index: mentor_index.MentorIndex) -> np.ndarray:
+    """``_presence`` for every entry at once."""
+    out = index.mask([index.by_word.get(word, np.empty(0, dtype=np.int64))]).astype(np.float64)
+    for other, similarity in near:
+        out = np.maximum(out, similarity * index.mask([index.by_word[other]]))
+    return out
 
 
 _NONE, _EXACT, _NARROWER, _BROADER = 0, 1, 2, 3  # how a practice's topics relate to the need's
@@ -362,6 +412,7 @@ class _Match:
     score: float
     relation: tuple[float, str, str] | None
     shared: list[str]
+    similar: list[str]
     form_hit: list[str]
     near: str | None
 
@@ -386,15 +437,18 @@ def _score(need: dict, entry: mentor_index.Entry, idf, place: dict) -> _Match | 
     if _off_subject(need, entry.topics, entry.words):
         return None
     rel = _relation(need["topics"], entry.topics)
-    shared = [w for w in need["lemmas"] if w in entry.words]
-    share = sum(idf(w) for w in shared) / (sum(idf(w) for w in need["lemmas"]) or 1.0)
-    if rel is None and not (len(shared) >= 2 or (shared and share >= 0.6)):
+    presence = {w: _presence(w, need["near"].get(w, []), entry.words) for w in need["lemmas"]}
+    present = [w for w in need["lemmas"] if presence[w] > 0]
+    share = sum(idf(w) * presence[w] for w in present) / (sum(idf(w) for w in need["lemmas"]) or 1.0)
+    if rel is None and not (len(present) >= 2 or (present and share >= 0.6)):
         return None
+    shared = [w for w in present if presence[w] == 1.0]
+    similar = [f"{w} ≈ {_stand_in(need['near'][w], entry.words)}" for w in present if presence[w] < 1.0]
     need_forms = {vocabulary.pref_label("form", f) for f in need["forms"]}
     form_hit = [f for f in entry.forms if f in need_forms]
     near = _nearness(entry, place)
     score = _topic_score(rel, share) + 0.05 * bool(form_hit) + {"municipality": 0.03, "region": 0.01}.get(near, 0)
-    return _Match(entry, round(min(score, 1.0), 3), rel, shared, form_hit, near)
+    return _Match(entry, round(min(score, 1.0), 3), rel, shared, similar, form_hit, near)
 
 
 def _item(need: dict, match: _Match) -> dict:
@@ -408,7 +462,7 @@ def _item(need: dict, match: _Match) -> dict:
         "score": match.score,
         "model": entry.model or {"municipality": "direct", "region": "mediated"}.get(match.near, "network"),
         "forms": list(entry.forms),
-        "why": _why(match.relation, match.shared, match.form_hit),
+        "why": _why(match.relation, match.shared, match.similar, match.form_hit),
         "evidence": _evidence(entry, need["lemmas"]),
     }
 
@@ -433,7 +487,7 @@ def _topic_score(rel: tuple[float, str, str] | None, share: float) -> float:
     return 0.1 + 0.5 * share
 
 
-def _why(rel: tuple[float, str, str] | None, shared: list[str], form_hit: list[str]) -> str:
+def _why(rel: tuple[float, str, str] | None, shared: list[str], similar: list[str], form_hit: list[str]) -> str:
     why = []
     if rel:
         kind = "тема совпадает" if rel[0] == 1.0 else (
@@ -441,6 +495,8 @@ def _why(rel: tuple[float, str, str] | None, shared: list[str], form_hit: list[s
         why.append(f"{kind}: «{_label(rel[2])}»" + ("" if rel[0] == 1.0 else f" (запрос: «{_label(rel[1])}»)"))
     if shared:
         why.append("общие слова: " + ", ".join(shared))
+    if similar:
+        why.append("близкие по смыслу слова: " + ", ".join(similar))
     if form_hit:
         why.append("форма: " + ", ".join(form_hit))
     return "; ".join(why)
