@@ -330,10 +330,13 @@ def _dissemination_cue(text: str, cue, word: str) -> tuple[str, Span] | None:
     """A model or level stated outright in a sentence about how the experience is passed on
     («Распространение опыта осуществляется по сетевой модели на муниципальном уровне»): the
     sentence must say ``word`` («модел», «уровн»), so «сетевое взаимодействие» alone is no model."""
+    previous = ""
     for sentence in sentences(text):
-        if DISSEMINATION.search(sentence.text) and word in sentence.text.lower() \
+        context = previous + " " + sentence.text  # «5.1. Модель распространения. Проект реализуется по сетевой модели»
+        if DISSEMINATION.search(context) and word in context.lower() \
                 and (found := cue(text, sentence.start, sentence.end)):
             return found
+        previous = sentence.text if len(sentence.text) <= 60 else ""
     return None
 
 
@@ -368,8 +371,10 @@ def _inline_fields(text: str) -> list[Field]:
 
 
 def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int, str],
-                  people: dict[str, Person], org_by_key: dict[str, Organisation]) -> Practice | None:
-    fields = lay.fields + _inline_fields(text)
+                  people: dict[str, Person], org_by_key: dict[str, Organisation],
+                  in_cards: list[tuple[int, int]]) -> Practice | None:
+    """The document's own practice; fields inside the cards of other practices are theirs."""
+    fields = [f for f in lay.fields + _inline_fields(text) if not any(s <= f.start < e for s, e in in_cards)]
     title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and
                         re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)), None) \
         or _heading_title(lay)
@@ -595,6 +600,172 @@ def _is_form_label(name: str) -> bool:
     return bool(found) and found[0].start == 0 and found[-1].end >= len(name.rstrip(". "))
 
 
+# ---------------------------------------------------------------- practice cards
+
+# A practice described as a card: a heading («2.1. «Тема»», «Б.2. Муниципальная площадка») and
+# lines under it, one of which names who holds it («Носитель опыта: …», «Автор – …»); other lines
+# may give the title («Тема: …»), the forms, the model and the level.
+CARD_HOLDER = re.compile(
+    r"^[ \t]*(?:[–—-][ \t]*)?(Носител[ьи](?:ем)?\s+(?:опыта|практики)|Руководитель\s+и\s+автор(?:\s+\w+)?"
+    r"|Автор(?:ы)?\s+и\s+руководител[ьи]|Авторы?(?:\s+(?:практики|опыта|методики|программы|проекта))?"
+    r"|Ведущи[йе](?:\s+\w+)?)(?:[ \t]*\([^)\n]*\))?[ \t]*(?::|[ \t][–—-])[ \t]*(\S[^\n]*)$",
+    re.IGNORECASE | re.MULTILINE)
+HEADING_CUE = re.compile(r"\((?:авторы?|носител[ьи]\s+опыта|ведущ\w*)\s*[–—:-]\s*([^()\n]+)\)", re.IGNORECASE)
+CARD_HEADING = re.compile(r"^[ \t]*(?:[А-ЯA-Z]\.\s*)?\d{1,2}(?:\.\d{1,2})+\.?[ \t]+(\S[^\n]*)$", re.MULTILINE)
+CARD_TITLE_FIELD = re.compile(r"^[ \t]*(?:Тема|Название|Наименование)(?:\s+(?:практики|опыта|проекта|площадки))?"
+                              r"[ \t]*(?::|[ \t][–—])[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)
+OWN_ORGANISATION = re.compile(r"\(((?:[^()\n]|\([^()\n]*\))+)\)\.?\s*$")
+CARD_ORG_FIELD = re.compile(r"^[ \t]*Организация[ \t]*:[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)
+CARD_FIELD = re.compile(r"^[ \t]*(Форм[аы][^:\n]{0,40}|Модель[^:\n]{0,30}|Уровень[^:\n]{0,30})[ \t]*:[ \t]*(\S[^\n]*)$",
+                        re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass
+class _Card:
+    start: int
+    end: int
+    heading: re.Match | None
+
+
+def _cards(text: str) -> list[_Card]:
+    """Blocks of lines between blank lines, cut again at numbered headings («2.1.», «Б.3.»)."""
+    cards = []
+    for block in re.finditer(r"(?:[^\n]*\S[^\n]*\n?)+", text):
+        headings = [h for h in CARD_HEADING.finditer(text, block.start(), block.end()) if not _is_field_line(h.group(1))]
+        cuts = [block.start()] + [h.start() for h in headings if h.start() > block.start()] + [block.end()]
+        for start, end in zip(cuts, cuts[1:]):
+            heading = next((h for h in headings if h.start() == start), None)
+            cards.append(_Card(start, end, heading))
+    return cards
+
+
+def _is_field_line(line: str) -> bool:
+    """«Наименование проекта: …», «Сроки – …»: a field of a form rather than a heading."""
+    return bool(re.match(r"[А-ЯЁа-яё ()-]{3,60}(?::|\s[–—]\s)", line)) and not line.lstrip().startswith("«")
+
+
+def _card_practices(text: str, persons_at: dict[int, str], orgs: _OrgIndex, people: dict[str, Person],
+                    org_by_key: dict[str, Organisation]) -> list[tuple[Practice, _Card]]:
+    out: list[tuple[Practice, _Card]] = []
+    for card in _cards(text):
+        cues = [(m.start(2), m.end(2)) for m in CARD_HOLDER.finditer(text, card.start, card.end)
+                if not text[m.start():m.end()].lstrip().startswith("|")]
+        if card.heading:
+            cues += [(m.start(1), m.end(1)) for m in HEADING_CUE.finditer(text, card.heading.start(1), card.heading.end(1))]
+        if not cues and card.heading:  # «4.4. «Школа управленческих команд» (МКУ ИМЦ).»
+            own = OWN_ORGANISATION.search(card.heading.group(1))
+            start = card.heading.start(1) + own.start(1) if own else 0
+            if own and orgs.at(start, card.heading.start(1) + own.end(1)):
+                cues = [(start, card.heading.start(1) + own.end(1))]
+        if not cues:
+            continue
+        title_span = _card_title(text, card)
+        if title_span is None:
+            continue
+        title = _card_title_text(text[title_span[0]:title_span[1]])
+        if len(title) < 8 or _is_form_label(title):
+            continue
+        holders = _card_holders(text, card, cues, persons_at, orgs)
+        if not holders:
+            continue
+        practice = Practice(title=title, kind="practice", holders=holders, topics=vocabulary.topics(title),
+                            spans=[span(text, title_span[0], title_span[1]), span(text, cues[0][0], cues[0][1])])
+        _card_details(text, card, practice, orgs)
+        holder_orgs = [h for h in holders if h in org_by_key] + \
+            [people[h].organisation for h in holders if h in people and people[h].organisation]
+        practice.organisation = holder_orgs[0] if holder_orgs else None
+        out.append((practice, card))
+    return out
+
+
+def _card_title(text: str, card: _Card) -> tuple[int, int] | None:
+    """The «Тема: …» line of the card, else its heading (numbering and a trailing «(автор – …)» cut off)."""
+    field = CARD_TITLE_FIELD.search(text, card.start, card.end)
+    if field:
+        return field.start(1), field.end(1)
+    if card.heading is None:
+        return None
+    start, end = card.heading.start(1), card.heading.end(1)
+    cue = HEADING_CUE.search(text, start, end) or re.search(r"\s\([^()\n]+\)\.?\s*$", text[start:end])
+    if cue is not None:
+        end = cue.start() if cue.re is HEADING_CUE else start + cue.start()
+    return start, end
+
+
+def _card_title_text(value: str) -> str:
+    """A title as written: one quotation is unquoted, quotes inside a longer title are kept."""
+    value = re.sub(r"\s+", " ", value).strip().rstrip(" .;")
+    whole = QUOTE.fullmatch(value)
+    return (whole.group(1) or whole.group(2)).strip() if whole else value
+
+
+def _card_holders(text: str, card: _Card, cues: list[tuple[int, int]], persons_at: dict[int, str],
+                  orgs: _OrgIndex) -> list[str]:
+    """Persons named in the holder lines; an organisation that opens a holder line («Носитель опыта –
+    МКОУ «Шаховская СОШ»») holds too; none named («педагогический коллектив»): the card's organisation."""
+    holders: list[str] = []
+    for start, end in cues:
+        holders += [k for p, k in sorted(persons_at.items()) if start <= p < end]
+        opening = [k for s, e, k in orgs.at(start, end) if not text[start:s].strip(" \t«(")]
+        holders = opening + holders
+    if not holders:
+        field = CARD_ORG_FIELD.search(text, card.start, card.end)
+        where = (field.start(1), field.end(1)) if field else (cues[0][0], cues[0][1])
+        holders = [k for s, e, k in orgs.at(*where)][:1]
+    return vocabulary.unique(holders)
+
+
+def _card_details(text: str, card: _Card, practice: Practice, orgs: _OrgIndex) -> None:
+    """Forms, model and level: from the card's own lines («Формы трансляции: …», «Модель: …», «Уровень: …»),
+    else stated anywhere in the card outside organisation names (``_inherit`` adds the document's own)."""
+    fields = {m.group(1).lower()[:3]: (m.start(2), m.end(2)) for m in CARD_FIELD.finditer(text, card.start, card.end)}
+    where = fields.get("фор", (card.start, card.end))
+    practice.forms = vocabulary.unique([m.concept for m in vocabulary.find(text[where[0]:where[1]], ("form",))])
+    outside_names = [(s, e) for s, e in _gaps(card.start, card.end, orgs.at(card.start, card.end))]
+    model = _model_field(text, *fields["мод"]) if "мод" in fields else \
+        next((c for s, e in outside_names if (c := _model_cue(text, s, e))), None)
+    level = _level_cue(text, *fields["уро"]) if "уро" in fields else \
+        next((c for s, e in outside_names if (c := _level_cue(text, s, e))), None)
+    if model:
+        practice.model, practice.model_span = model
+    if level:
+        practice.level, practice.level_span = level
+
+
+MODEL_VALUE = {"сетев": "network", "прям": "direct", "опосредован": "mediated"}
+
+
+def _model_field(text: str, start: int, end: int) -> tuple[str, Span] | None:
+    """The value of a «Модель: …» line: a model's name, or just its adjective («сетевая», «прямого действия»)."""
+    found = _model_cue(text, start, end)
+    if found is None and (word := re.match(r"\W*(сетев|прям|опосредован)", text[start:end], re.IGNORECASE)):
+        found = MODEL_VALUE[word.group(1).lower()], sentence_span(text, start)
+    return found
+
+
+def _inherit(practice: Practice, base: Practice | None, text: str) -> None:
+    """A card silent on its model or level takes the document's own practice's (a sub-practice of a
+    network project spreads through that network); a master class or mentoring without one is direct."""
+    if practice.model is None and base and base.model:
+        practice.model, practice.model_span = base.model, base.model_span
+    if practice.model is None and set(practice.forms) & DIRECT_FORMS:
+        practice.model, practice.model_span = "direct", practice.spans[-1]
+    if practice.level is None and base and base.level:
+        practice.level, practice.level_span = base.level, base.level_span
+
+
+def _gaps(start: int, end: int, mentions: list[tuple[int, int, str]]) -> list[tuple[int, int]]:
+    """The stretches of ``[start, end)`` between the given mentions."""
+    out, pos = [], start
+    for s, e, _ in sorted(mentions):
+        if s > pos:
+            out.append((pos, s))
+        pos = max(pos, e)
+    if pos < end:
+        out.append((pos, end))
+    return out
+
+
 # ---------------------------------------------------------------- the whole document
 
 def extract(document: Document) -> DocumentFacts:
@@ -606,9 +777,14 @@ def extract(document: Document) -> DocumentFacts:
     org_by_key = {o.key: o for o in orgs.organisations}
     persons, persons_at = _persons(text, find_persons(text), orgs)
     people = {p.key: p for p in persons}
-    base = _doc_practice(text, lay, orgs, persons_at, people, org_by_key)
+    cards = _card_practices(text, persons_at, orgs, people, org_by_key)
+    in_cards = [(card.start, card.end) for _, card in cards]
+    base = _doc_practice(text, lay, orgs, persons_at, people, org_by_key, in_cards)
+    for card_practice, _ in cards:
+        _inherit(card_practice, base, text)
     practices: list[Practice] = [base] if base else []
-    for p in (_event_practices(text, lay, persons_at, orgs, base)
+    for p in ([card_practice for card_practice, _ in cards]
+              + _event_practices(text, lay, persons_at, orgs, base)
               + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
               + _method_practices(text, base)):
         if any(_same_title(p.title, q.title) for q in practices):

@@ -302,3 +302,21 @@ def test_a_word_in_capitals_for_emphasis_is_lemmatised_and_an_abbreviation_is_no
     assert vocabulary.lemma("РАЗВИТИЯ") == "развитие"
     assert [vocabulary.lemma(w) for w in ("МБОУ", "ФГБОУ", "ЕГЭ", "ДПО")] == ["мбоу", "фгбоу", "егэ", "дпо"]
     assert vocabulary.topics("Метод перевода ОУ в режим РАЗВИТИЯ") == ["schoolDevelopment"]
+
+
+def test_practice_cards_under_numbered_headings():
+    """A card: a heading, a holder line («Носитель опыта: …», «… – организация; автор – …») or the
+    holder in brackets after the heading, and «Тема», «Формы», «Модель», «Уровень» lines."""
+    facts = extract(read_document(FIXTURES / "practice-cards.txt"))
+    practices = {p.title: p for p in facts.practices}
+    tasks = practices["Решение текстовых задач на движение: подготовка к заданию 21 ОГЭ по математике"]
+    assert tasks.holders == ["Лаптева И.В."] and set(tasks.forms) == {"masterClass", "openLesson"}
+    assert (tasks.model, tasks.level) == ("direct", "municipal")
+    school = practices["Школа молодого учителя «Первые шаги»"]
+    assert school.holders == ["МБУ «Центр развития образования» Заречного района"]
+    finance = practices["«Семейная финансовая азбука»: финансовая грамотность дошкольников"]
+    assert finance.holders == ["МБДОУ «Детский сад № 4 «Радуга»»", "Соколова М.П."]
+    assert set(finance.forms) == {"pedagogicalWorkshop", "webinar"}
+    technopark = practices["Школьный технопарк как ресурс ранней профориентации"]
+    assert technopark.holders == ["МБОУ «Заречная СОШ № 1»"]
+    assert (technopark.model, technopark.level) == ("network", "regional")
