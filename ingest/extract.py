@@ -611,7 +611,8 @@ CARD_HOLDER = re.compile(
     r"|Ведущи[йе](?:\s+\w+)?)(?:[ \t]*\([^)\n]*\))?[ \t]*(?::|[ \t][–—-])[ \t]*(\S[^\n]*)$",
     re.IGNORECASE | re.MULTILINE)
 HEADING_CUE = re.compile(r"\((?:авторы?|носител[ьи]\s+опыта|ведущ\w*)\s*[–—:-]\s*([^()\n]+)\)", re.IGNORECASE)
-CARD_HEADING = re.compile(r"^[ \t]*(?:[А-ЯA-Z]\.\s*)?\d{1,2}(?:\.\d{1,2})+\.?[ \t]+(\S[^\n]*)$", re.MULTILINE)
+CARD_HEADING = re.compile(r"^[ \t]*(?:[А-ЯA-Z]\.\s*\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:\.\d{1,2})+)\.?[ \t]+(\S[^\n]*)$",
+                          re.MULTILINE)
 CARD_TITLE_FIELD = re.compile(r"^[ \t]*(?:Тема|Название|Наименование)(?:\s+(?:практики|опыта|проекта|площадки))?"
                               r"[ \t]*(?::|[ \t][–—])[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 OWN_ORGANISATION = re.compile(r"\(((?:[^()\n]|\([^()\n]*\))+)\)\.?\s*$")
@@ -628,7 +629,8 @@ class _Card:
 
 
 def _cards(text: str) -> list[_Card]:
-    """Blocks of lines between blank lines, cut again at numbered headings («2.1.», «Б.3.»)."""
+    """Blocks of lines between blank lines, cut again at numbered headings («2.1.», «Б.3.»); a card
+    starts with such a heading (``heading`` is None for a block's lines before its first heading)."""
     cards = []
     for block in re.finditer(r"(?:[^\n]*\S[^\n]*\n?)+", text):
         headings = [h for h in CARD_HEADING.finditer(text, block.start(), block.end()) if not _is_field_line(h.group(1))]
@@ -648,6 +650,8 @@ def _card_practices(text: str, persons_at: dict[int, str], orgs: _OrgIndex, peop
                     org_by_key: dict[str, Organisation]) -> list[tuple[Practice, _Card]]:
     out: list[tuple[Practice, _Card]] = []
     for card in _cards(text):
+        if card.heading is None:  # a passport of one practice is the document's own practice
+            continue
         cues = [(m.start(2), m.end(2)) for m in CARD_HOLDER.finditer(text, card.start, card.end)
                 if not text[m.start():m.end()].lstrip().startswith("|")]
         if card.heading:
