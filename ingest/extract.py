@@ -34,7 +34,7 @@ from opyt.ingest.organisations import (
     OrgMention, abbreviations, find_organisations, genitive, initials_of, kind_of, most_common_territory,
 )
 from opyt.ingest.readers import Document
-from opyt.ingest.segment import Field, Layout, layout, sentence_at, sentences
+from opyt.ingest.segment import NUMBER_CELL, Field, Layout, Segment, layout, sentence_at, sentences
 
 MUNICIPAL_KINDS = {"school", "kindergarten", "additional_education", "methodological_service",
                    "education_authority"}
@@ -747,6 +747,15 @@ def _model_field(text: str, start: int, end: int) -> tuple[str, Span] | None:
     return found
 
 
+def _complete(practice: Practice, again: Practice) -> None:
+    """The same practice described twice (a bank table and a plan of events): what the first lacks."""
+    practice.forms += [f for f in again.forms if f not in practice.forms]
+    if practice.model is None and again.model:
+        practice.model, practice.model_span = again.model, again.model_span
+    if practice.level is None and again.level:
+        practice.level, practice.level_span = again.level, again.level_span
+
+
 def _inherit(practice: Practice, base: Practice | None, text: str) -> None:
     """A card silent on its model or level takes the document's own practice's (a sub-practice of a
     network project spreads through that network); a master class or mentoring without one is direct."""
@@ -770,6 +779,106 @@ def _gaps(start: int, end: int, mentions: list[tuple[int, int, str]]) -> list[tu
     return out
 
 
+# ---------------------------------------------------------------- tables of practices
+
+# A table with a column of holders and a column of practices («| № | Носитель опыта | Организация |
+# Тема опыта |», «Мероприятие (носитель опыта) | Форма | Уровень | Модель»): one practice per row.
+HOLDER_COLUMN = re.compile(r"носител|автор|руководитель\s+стажировки|ведущ", re.IGNORECASE)
+TITLE_COLUMN = re.compile(r"^(?:тема|практика|название|наименование|мероприятие)", re.IGNORECASE)
+COLUMNS = {"form": re.compile(r"^форм", re.I), "model": re.compile(r"^модел", re.I),
+           "level": re.compile(r"^уровен", re.I), "organisation": re.compile(r"организац|площадк|база", re.I)}
+
+
+def _table_rows(lay: Layout) -> list[list[Segment]]:
+    """Rows of cells: the layout's rows, and tables written one cell per line under a «№» header."""
+    rows = [list(r.cells) for r in sorted(lay.rows, key=lambda r: r.start)]
+    cells = lay.cells
+    for i, cell in enumerate(cells):
+        if cell.text.strip() not in ("№", "№ п/п"):
+            continue
+        width = next((j - i for j in range(i + 1, min(i + 10, len(cells))) if cells[j].text.strip() in ("1", "1.")), 0)
+        if width < 3:
+            continue
+        rows.append(cells[i:i + width])
+        k = i + width
+        while k + width <= len(cells) and NUMBER_CELL.match(cells[k].text.strip()):
+            rows.append(cells[k:k + width])
+            k += width
+    return rows
+
+
+def _table_practices(text: str, lay: Layout, persons_at: dict[int, str], orgs: _OrgIndex,
+                     people: dict[str, Person], org_by_key: dict[str, Organisation]) -> list[Practice]:
+    out: list[Practice] = []
+    header: dict[str, int] | None = None
+    width = 0
+    for cells in _table_rows(lay):
+        columns = _columns([c.text for c in cells])
+        if columns:
+            header, width = columns, len(cells)
+            continue
+        if header is None or len(cells) != width:
+            header = None
+            continue
+        practice = _table_practice(text, cells, header, persons_at, orgs, people, org_by_key)
+        if practice:
+            out.append(practice)
+    return out
+
+
+def _columns(header: list[str]) -> dict[str, int] | None:
+    """Which column holds what, when this row is the header of a table of practices."""
+    holder = next((i for i, h in enumerate(header) if HOLDER_COLUMN.search(h)), None)
+    title = next((i for i, h in enumerate(header) if TITLE_COLUMN.match(h.strip())), None)
+    if holder is None or title is None:
+        return None
+    found = {"holder": holder, "title": title}
+    for name, pattern in COLUMNS.items():
+        column = next((i for i, h in enumerate(header) if pattern.search(h.strip()) and i not in (holder, title)), None)
+        if column is not None:
+            found[name] = column
+    return found
+
+
+def _table_practice(text: str, cells: list[Segment], header: dict[str, int], persons_at: dict[int, str],
+                    orgs: _OrgIndex, people: dict[str, Person], org_by_key: dict[str, Organisation]) -> Practice | None:
+    title_cell, holder_cell = cells[header["title"]], cells[header["holder"]]
+    title_end = title_cell.end
+    if header["title"] == header["holder"]:  # «Мероприятие (носитель опыта)»: «Тема» (организация, автор)
+        quoted = QUOTE.match(title_cell.text.strip())
+        if not quoted:
+            return None
+        title_end = title_cell.start + title_cell.text.index(quoted.group(0)) + len(quoted.group(0))
+    title = _card_title_text(text[title_cell.start:title_end])
+    if len(title) < 8 or _is_form_label(title):
+        return None
+    start, end = (title_end, holder_cell.end) if header["title"] == header["holder"] else (holder_cell.start, holder_cell.end)
+    holders = vocabulary.unique([k for p, k in sorted(persons_at.items()) if start <= p < end]) or \
+        vocabulary.unique([k for s, e, k in orgs.at(start, end)])
+    organisation_cell = cells[header["organisation"]] if "organisation" in header else None
+    employer = [k for s, e, k in orgs.at(organisation_cell.start, organisation_cell.end)][:1] if organisation_cell else []
+    if not holders:
+        holders = employer
+    if not holders:
+        return None
+    for h in holders:
+        if h in people and people[h].organisation is None and employer:
+            people[h].organisation = employer[0]
+    row = span(text, cells[0].start, cells[-1].end)
+    practice = Practice(title=title, kind="practice", holders=holders, topics=vocabulary.topics(title), spans=[row])
+    if "form" in header:
+        cell = cells[header["form"]]
+        practice.forms = vocabulary.unique([m.concept for m in vocabulary.find(cell.text, ("form",))])
+    if "model" in header and (model := _model_field(text, cells[header["model"]].start, cells[header["model"]].end)):
+        practice.model, practice.model_span = model
+    if "level" in header and (level := _level_cue(text, cells[header["level"]].start, cells[header["level"]].end)):
+        practice.level, practice.level_span = level
+    holder_orgs = [h for h in holders if h in org_by_key] + \
+        [people[h].organisation for h in holders if h in people and people[h].organisation]
+    practice.organisation = holder_orgs[0] if holder_orgs else None
+    return practice
+
+
 # ---------------------------------------------------------------- the whole document
 
 def extract(document: Document) -> DocumentFacts:
@@ -786,12 +895,17 @@ def extract(document: Document) -> DocumentFacts:
     base = _doc_practice(text, lay, orgs, persons_at, people, org_by_key, in_cards)
     for card_practice, _ in cards:
         _inherit(card_practice, base, text)
+    tables = _table_practices(text, lay, persons_at, orgs, people, org_by_key)
+    for table_practice in tables:
+        _inherit(table_practice, base, text)
     practices: list[Practice] = [base] if base else []
-    for p in ([card_practice for card_practice, _ in cards]
+    for p in ([card_practice for card_practice, _ in cards] + tables
               + _event_practices(text, lay, persons_at, orgs, base)
               + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
               + _method_practices(text, base)):
-        if any(_same_title(p.title, q.title) for q in practices):
+        same = next((q for q in practices if _same_title(p.title, q.title)), None)
+        if same is not None:
+            _complete(same, p)
             continue
         practices.append(p)
     # the forms of the events a programme plans belong to the programme too

@@ -320,3 +320,17 @@ def test_practice_cards_under_numbered_headings():
     technopark = practices["Школьный технопарк как ресурс ранней профориентации"]
     assert technopark.holders == ["МБОУ «Заречная СОШ № 1»"]
     assert (technopark.model, technopark.level) == ("network", "regional")
+
+
+def test_tables_with_a_column_of_holders_and_a_column_of_practices():
+    """One practice per row of a bank table, a plan of events and a table written one cell per line;
+    the same practice in two tables is one practice with what both say."""
+    facts = extract(read_document(FIXTURES / "practice-tables.txt"))
+    practices = {p.title: p for p in facts.practices}
+    chemistry = practices["Решение расчётных задач ЕГЭ по химии"]
+    assert chemistry.holders == ["Карпова Е.И."] and chemistry.forms == ["masterClass"]
+    assert (chemistry.model, chemistry.level) == ("direct", "municipal")
+    assert {p.key: p.organisation for p in facts.persons}["Карпова Е.И."] == "МБОУ «Речная СОШ № 1»"
+    assert practices["Экологическое воспитание дошкольников"].holders == ["МБДОУ «Детский сад № 2 «Ромашка»»"]
+    assessment = practices["Формирующее оценивание на уроках математики"]
+    assert assessment.holders == ["Зуева А.П."] and assessment.level == "regional"
