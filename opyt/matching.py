@@ -130,6 +130,33 @@ def is_subject(local: str) -> bool:
     return local in SUBJECT_ROOTS or any(r in ancestors(local) for r in SUBJECT_ROOTS)
 
 
+@lru_cache(maxsize=4096)
+def names_a_subject(local: str) -> bool:
+    """At or under one school subject (химия, ЕГЭ по химии, its tasks); «ЕГЭ» or «ГИА» alone names none."""
+    return any("schoolSubjects" in ancestors(c) for c in (local, *ancestors(local)))
+
+
+def _subject_need(need: dict) -> list[str]:
+    """The need's concepts that name a subject («ЕГЭ» and «иностранный язык»: the language);
+    else its exam or assessment concepts («подготовка к ЕГЭ»)."""
+    return [t for t in need["topics"] if names_a_subject(t)] or [t for t in need["topics"] if is_subject(t)]
+
+
+@lru_cache(maxsize=4096)
+def _own_subject_words(local: str) -> frozenset[str]:
+    """The words of a subject concept's labels without those of the exams above it («ЕГЭ по химии» → химия)."""
+    umbrella = {w for a in ancestors(local) if not names_a_subject(a) for w in topic_lemmas(a)}
+    return topic_lemmas(local) - umbrella if names_a_subject(local) else topic_lemmas(local)
+
+
+def _vouches(concept: str, subject_need: list[str]) -> bool:
+    """A practice topic related to the need's subject says the practice is on that subject only when it
+    names a subject itself: a practice filed under «ЕГЭ» alone is not on chemistry because «ЕГЭ по химии»
+    is under «ЕГЭ» (its words decide)."""
+    return _relation(subject_need, (concept,)) is not None and (
+        names_a_subject(concept) or not any(names_a_subject(t) for t in subject_need))
+
+
 def _tasks(numbers: list[str], exams: list[str]) -> list[str]:
     """Task concepts with one of ``numbers`` under one of ``exams`` (any depth), or under any exam if none."""
     notation = _scheme()["notation"]
@@ -343,7 +370,7 @@ def _rank(need: dict, index: mentor_index.MentorIndex, place: dict, keep: np.nda
     presence = {w: _presence_array(w, need["near"].get(w, []), index) for w in need["lemmas"]}
     shared = sum(((presence[w] > 0).astype(np.int64) for w in need["lemmas"]), np.zeros(index.size, dtype=np.int64))
     share = sum((presence[w] * lemma_idf[w] for w in need["lemmas"]), np.zeros(index.size)) / (sum(lemma_idf.values()) or 1.0)
-    subject_words = {w for t in need["topics"] if is_subject(t) for w in topic_lemmas(t)}
+    subject_words = {w for t in _subject_need(need) for w in _own_subject_words(t)}
     lacks_subject_words = ~index.mask(index.by_word[w] for w in subject_words if w in index.by_word)
     off_subject = np.where(off[group] == _WORDS_DECIDE, lacks_subject_words, off[group] == _OFF)
     entry_kind, entry_strength = kind[group], strength[group]
@@ -389,10 +416,10 @@ def _group_relations(need: dict, index: mentor_index.MentorIndex) -> tuple[np.nd
     best = np.argmax(concept_strength[matrix], axis=1)
     chosen = matrix[np.arange(len(matrix)), best]
     strength, kind = concept_strength[chosen], concept_kind[chosen]
-    subject_need = [t for t in need["topics"] if is_subject(t)]
+    subject_need = _subject_need(need)
     off = np.full(len(index.groups), _ON, dtype=np.int64)
     if subject_need:  # off when unrelated to the subject and of another subject; no subject: its words decide
-        near_subject = np.array([_relation(subject_need, (c,)) is not None for c in index.concepts] + [False])
+        near_subject = np.array([_vouches(c, subject_need) for c in index.concepts] + [False])
         related = near_subject[matrix].any(axis=1)
         off = np.where(related, _ON, np.where(index.group_has_subject, _OFF, _WORDS_DECIDE))
     return kind, strength, off
@@ -424,12 +451,12 @@ def topic_lemmas(local: str) -> frozenset[str]:
 
 def _off_subject(need: dict, topics: tuple[str, ...], words: frozenset[str]) -> bool:
     """The need names a subject or exam (химия) that the practice's topics do not reach."""
-    subject_need = [t for t in need["topics"] if is_subject(t)]
-    if not subject_need or _relation(subject_need, topics) is not None:
+    subject_need = _subject_need(need)
+    if not subject_need or any(_vouches(t, subject_need) for t in topics):
         return False
-    if any(is_subject(t) for t in topics):
+    if any(names_a_subject(t) for t in topics):
         return True  # the practice is about another subject
-    return not any(topic_lemmas(s) & words for s in subject_need)
+    return not any(_own_subject_words(s) & words for s in subject_need)
 
 
 def _score(need: dict, entry: mentor_index.Entry, idf, place: dict) -> _Match | None:

@@ -63,7 +63,7 @@ class MentorIndex:
     """
 
     def __init__(self, entries: list[Entry], signature: str) -> None:
-        from opyt.matching import ancestors, is_subject
+        from opyt.matching import ancestors, names_a_subject
 
         self.entries = entries
         self.signature = signature
@@ -71,7 +71,7 @@ class MentorIndex:
         group_ids: dict[tuple[str, ...], int] = {}
         self.group_of = np.array([group_ids.setdefault(e.topics, len(group_ids)) for e in entries], dtype=np.int64)
         self.groups = list(group_ids)
-        self.group_has_subject = np.array([any(is_subject(t) for t in g) for g in self.groups], dtype=bool)
+        self.group_has_subject = np.array([any(names_a_subject(t) for t in g) for g in self.groups], dtype=bool)
         # the groups' topics as concept numbers, one row per group, padded with -1
         self.concepts = sorted({t for g in self.groups for t in g})
         number_of = {concept: n for n, concept in enumerate(self.concepts)}

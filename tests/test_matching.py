@@ -257,3 +257,23 @@ def test_a_remote_endpoint_gives_the_same_index_and_answers(catalogue: EmbeddedS
     local, remote = mentor_index.build(catalogue), mentor_index.build(remote_store)
     assert remote.entries == local.entries and remote.signature == local.signature
     assert find_mentors(remote_store, TASK_18) == find_mentors(catalogue, TASK_18)
+
+
+EXAMS = """Отчёт МБОУ «СОШ № 5» Лесного района о распространении опыта
+
+Учитель Белова Анна Ивановна провела мастер-класс «Как писать письменное высказывание на ЕГЭ» для педагогов района.
+Учитель Серов Пётр Ильич провёл мастер-класс «Решение задач с параметром: задание 18 ЕГЭ по математике» для педагогов района.
+"""
+
+
+@pytest.mark.parametrize("need", ["подготовка к заданию 27 ЕГЭ по химии (расчётные задачи)",
+                                  "мастер-класс по устной части ЕГЭ по английскому языку"])
+def test_a_practice_filed_under_the_exam_alone_or_another_subject_does_not_answer_a_subject_need(
+        tmp_path: Path, need: str) -> None:
+    """Broke: «ЕГЭ по химии» is under «ЕГЭ», so a practice filed under «ЕГЭ» alone answered it; and
+    «ЕГЭ» named next to a subject the scheme has no exam for (английский) let every exam's practice in."""
+    (tmp_path / "exams.txt").write_text(EXAMS, encoding="utf-8")
+    with EmbeddedStore(tmp_path / "store") as store:
+        assert all(r.ok for r in ingest_paths(store, [tmp_path / "exams.txt"]))
+        assert names(find_mentors(store, "мастер-класс по подготовке к ЕГЭ")) != []
+        assert find_mentors(store, need)["items"] == []
