@@ -675,11 +675,17 @@ def _card_practices(text: str, persons_at: dict[int, str], orgs: _OrgIndex, peop
         practice = Practice(title=title, kind="practice", holders=holders, topics=vocabulary.topics(title),
                             spans=[span(text, title_span[0], title_span[1]), span(text, cues[0][0], cues[0][1])])
         _card_details(text, card, practice, orgs)
-        holder_orgs = [h for h in holders if h in org_by_key] + \
-            [people[h].organisation for h in holders if h in people and people[h].organisation]
-        practice.organisation = holder_orgs[0] if holder_orgs else None
+        practice.organisation = _holders_organisation(holders, people, org_by_key)
         out.append((practice, card))
     return out
+
+
+def _holders_organisation(holders: list[str], people: dict[str, Person],
+                          org_by_key: dict[str, Organisation]) -> str | None:
+    """The first holding organisation, else the first holder's employer."""
+    found = [h for h in holders if h in org_by_key] + \
+        [people[h].organisation for h in holders if h in people and people[h].organisation]
+    return found[0] if found else None
 
 
 def _card_title(text: str, card: _Card) -> tuple[int, int] | None:
@@ -756,7 +762,7 @@ def _complete(practice: Practice, again: Practice) -> None:
         practice.level, practice.level_span = again.level, again.level_span
 
 
-def _inherit(practice: Practice, base: Practice | None, text: str) -> None:
+def _inherit(practice: Practice, base: Practice | None) -> None:
     """A card silent on its model or level takes the document's own practice's (a sub-practice of a
     network project spreads through that network); a master class or mentoring without one is direct."""
     if practice.model is None and base and base.model:
@@ -873,9 +879,7 @@ def _table_practice(text: str, cells: list[Segment], header: dict[str, int], per
         practice.model, practice.model_span = model
     if "level" in header and (level := _level_cue(text, cells[header["level"]].start, cells[header["level"]].end)):
         practice.level, practice.level_span = level
-    holder_orgs = [h for h in holders if h in org_by_key] + \
-        [people[h].organisation for h in holders if h in people and people[h].organisation]
-    practice.organisation = holder_orgs[0] if holder_orgs else None
+    practice.organisation = _holders_organisation(holders, people, org_by_key)
     return practice
 
 
@@ -894,10 +898,10 @@ def extract(document: Document) -> DocumentFacts:
     in_cards = [(card.start, card.end) for _, card in cards]
     base = _doc_practice(text, lay, orgs, persons_at, people, org_by_key, in_cards)
     for card_practice, _ in cards:
-        _inherit(card_practice, base, text)
+        _inherit(card_practice, base)
     tables = _table_practices(text, lay, persons_at, orgs, people, org_by_key)
     for table_practice in tables:
-        _inherit(table_practice, base, text)
+        _inherit(table_practice, base)
     practices: list[Practice] = [base] if base else []
     for p in ([card_practice for card_practice, _ in cards] + tables
               + _event_practices(text, lay, persons_at, orgs, base)
