@@ -20,9 +20,8 @@ from pathlib import Path
 
 import docx
 from odf.opendocument import OpenDocumentText
-from odf.table import Table, TableCell, TableColumn, TableRow
 from odf.text import H, P
-from reproducible import FIXED_TIME, save_docx, save_odt
+from reproducible import FIXED_TIME, odf_table, save_docx, save_odt
 
 HERE = Path(__file__).resolve().parent
 
@@ -250,16 +249,7 @@ def write_odt(blocks, path: Path) -> None:
         elif kind == "p":
             document.text.addElement(P(text=content))
         else:
-            table = Table(name=f"Таблица{number}")
-            table.addElement(TableColumn(numbercolumnsrepeated=len(content[0])))
-            for values in content:
-                row = TableRow()
-                for value in values:
-                    cell = TableCell(valuetype="string")
-                    cell.addElement(P(text=value))
-                    row.addElement(cell)
-                table.addElement(row)
-            document.text.addElement(table)
+            document.text.addElement(odf_table(f"Таблица{number}", content))
     save_odt(document, path)
 
 

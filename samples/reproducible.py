@@ -1,4 +1,4 @@
-"""Saving Word and OpenDocument files byte-for-byte reproducibly.
+"""Saving Word and OpenDocument files byte-for-byte reproducibly, and the OpenDocument table both generators write.
 
 Shared by ``samples/make_samples.py`` and ``tests/fixtures/documents/make_fixtures.py``:
 every zip entry is dated ``FIXED_TIME``, and a Word document keeps only the parts
@@ -12,6 +12,8 @@ import zipfile
 from pathlib import Path
 
 from docx.oxml.ns import qn
+from odf.table import Table, TableCell, TableColumn, TableRow
+from odf.text import P
 
 FIXED_TIME = datetime.datetime(2024, 1, 15, 9, 0, 0)
 UNNEEDED_PARTS = ("stylesWithEffects", "webSettings", "customXml", "theme", "thumbnail")
@@ -29,6 +31,20 @@ def save_odt(document, path: Path) -> None:
     buffer = io.BytesIO()
     document.write(buffer)
     path.write_bytes(with_fixed_zip_times(buffer.getvalue()))
+
+
+def odf_table(name: str, rows) -> Table:
+    """An OpenDocument table of text cells, one list of strings per row."""
+    table = Table(name=name)
+    table.addElement(TableColumn(numbercolumnsrepeated=len(rows[0])))
+    for values in rows:
+        row = TableRow()
+        for value in values:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            row.addElement(cell)
+        table.addElement(row)
+    return table
 
 
 def drop_unneeded_parts(document) -> None:
