@@ -131,16 +131,20 @@ def find_persons(text: str, use_natasha: bool = True) -> list[Mention]:
         found.append(m)
         taken.append((m.start, m.end))
 
-    # full names: Фамилия Имя Отчество / Имя Отчество Фамилия
-    for m in re.finditer(rf"({SURNAME})\s+({SURNAME})\s+({SURNAME})", text):
+    # full names: Фамилия Имя Отчество / Имя Отчество Фамилия; every run of three capitalised words is
+    # tried, overlapping ones too («Учитель Серов Пётр Ильич»: not «Учитель Серов Пётр», then «Серов Пётр Ильич»)
+    for m in re.finditer(rf"(?<!\w)(?=({SURNAME})\s+({SURNAME})\s+({SURNAME}))", text):
         a, b, c = m.group(1), m.group(2), m.group(3)
+        start, end = m.start(), m.end(3)
+        if not free(start, end):
+            continue
         if (_is_given(b) or PATRONYMIC_END.search(c)) and _is_patronymic(c) and not _is_patronymic(a) \
                 and not _is_patronymic(b):
-            if not _excluded(text, m.start(), m.end(), [a, b, c]):
-                add(Mention(a, f"{b[0]}.{c[0]}.", b, c, m.start(), m.end()))
+            if not _excluded(text, start, end, [a, b, c]):
+                add(Mention(a, f"{b[0]}.{c[0]}.", b, c, start, end))
         elif _is_given(a) and _is_patronymic(b) and c not in NOT_SURNAME and not _is_given(c):
-            if not _excluded(text, m.start(), m.end(), [a, b, c]):
-                add(Mention(c, f"{a[0]}.{b[0]}.", a, b, m.start(), m.end()))
+            if not _excluded(text, start, end, [a, b, c]):
+                add(Mention(c, f"{a[0]}.{b[0]}.", a, b, start, end))
     # «Таженова У.С.» and «У.С. Таженова»: the groups that hold surname, first and second initial
     for pattern, (surname, first, second) in ((SURNAME_FIRST, (1, 2, 3)), (INITIALS_FIRST, (3, 1, 2))):
         for m in pattern.finditer(text):

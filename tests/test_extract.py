@@ -40,6 +40,11 @@ def test_name_orders_give_one_key(written):
     assert key_of(written) == "Таженова У.С."
 
 
+def test_a_full_name_after_a_capitalised_word_is_found():
+    """Broke: «Учитель Серов Пётр Ильич» was read as the run «Учитель Серов Пётр», and the name was lost."""
+    assert [m.key for m in find_persons("Учитель Серов Пётр Ильич провёл мастер-класс.")] == ["Серов П.И."]
+
+
 def test_full_name_is_one_person_with_initials():
     found = find_persons("Давыденко Светлана Викторовна, директор МБУ «ЦРО» МО Новокубанский район")
     assert len(found) == 1

@@ -275,5 +275,6 @@ def test_a_practice_filed_under_the_exam_alone_or_another_subject_does_not_answe
     (tmp_path / "exams.txt").write_text(EXAMS, encoding="utf-8")
     with EmbeddedStore(tmp_path / "store") as store:
         assert all(r.ok for r in ingest_paths(store, [tmp_path / "exams.txt"]))
-        assert names(find_mentors(store, "мастер-класс по подготовке к ЕГЭ")) != []
+        assert names(find_mentors(store, "задание 18 ЕГЭ по математике"))[:1] == ["Серов П.И."]
+        assert "Белова А.И." in names(find_mentors(store, "мастер-класс по подготовке к ЕГЭ"))
         assert find_mentors(store, need)["items"] == []
