@@ -323,7 +323,8 @@ def _top_block(text: str) -> Span:
     return span(text, lines[0].start(), lines[-1].end()) if lines else span(text, 0, 0)
 
 
-DISSEMINATION = re.compile(r"распростран|диссеминац|трансл[яи]|переда[её]тся|передача опыта", re.IGNORECASE)
+DISSEMINATION = re.compile(r"распростран|диссеминац|трансл[яи]|переда[её]тся|передача опыта|реализу[ею]тся\s+по",
+                           re.IGNORECASE)
 
 
 def _dissemination_cue(text: str, cue, word: str) -> tuple[str, Span] | None:
@@ -411,10 +412,12 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
         heading_end = lay.heading.end
         holders = vocabulary.unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
         holder_span = Span(lay.heading.start, lay.heading.end, lay.heading.text)
-    if not holders:  # «Отчёт о работе площадки» / «МБОУ «Лицей № 4» … за 2023 год»: the organisation under the heading
-        top = _top_block(text)
-        holders = vocabulary.unique([k for s, e, k in orgs.at(top.start, top.end)])
-        holder_span = top if holders else holder_span
+    top = _top_block(text)
+    site = [k for s, e, k in orgs.at(top.start, top.end) if org_by_key[k].kind != "education_authority"]
+    if site and all(h in org_by_key and org_by_key[h].kind == "education_authority" for h in holders):
+        # «Отчёт о работе площадки» / «МБОУ «Лицей № 4» … за 2023 год»: the organisation under the heading
+        # holds it, also when the heading is the authority it reports to
+        holders, holder_span = vocabulary.unique(site), top
     applicant = next((k for f in fields if APPLICANT_FIELD.match(f.label) for _, _, k in orgs.at(f.value_start, f.end)), None)
     for h in holders:  # authors of a passport work for the applicant unless the text says otherwise
         if applicant and h in people and people[h].organisation is None:
@@ -790,7 +793,8 @@ def _gaps(start: int, end: int, mentions: list[tuple[int, int, str]]) -> list[tu
 # A table with a column of holders and a column of practices («| № | Носитель опыта | Организация |
 # Тема опыта |», «Мероприятие (носитель опыта) | Форма | Уровень | Модель»): one practice per row.
 HOLDER_COLUMN = re.compile(r"носител|автор|руководитель\s+стажировки|ведущ", re.IGNORECASE)
-TITLE_COLUMN = re.compile(r"^(?:тема|практика|название|наименование|мероприятие)", re.IGNORECASE)
+TITLE_COLUMN = re.compile(r"^(?:тема|практика|название|наименование|мероприятие|модуль|программа|проект|опыт"
+                          r"|инновационн\w+\s+(?:практика|опыт|проект))", re.IGNORECASE)
 COLUMNS = {"form": re.compile(r"^форм", re.I), "model": re.compile(r"^модел", re.I),
            "level": re.compile(r"^уровен", re.I), "organisation": re.compile(r"организац|площадк|база", re.I)}
 
@@ -799,8 +803,9 @@ def _table_rows(lay: Layout) -> list[list[Segment]]:
     """Rows of cells: the layout's rows, and tables written one cell per line under a «№» header."""
     rows = [list(r.cells) for r in sorted(lay.rows, key=lambda r: r.start)]
     cells = lay.cells
+    in_rows = [(r.start, r.end) for r in lay.rows]
     for i, cell in enumerate(cells):
-        if cell.text.strip() not in ("№", "№ п/п"):
+        if cell.text.strip() not in ("№", "№ п/п") or any(s <= cell.start < e for s, e in in_rows):
             continue
         width = next((j - i for j in range(i + 1, min(i + 10, len(cells))) if cells[j].text.strip() in ("1", "1.")), 0)
         if width < 3:
@@ -903,11 +908,14 @@ def extract(document: Document) -> DocumentFacts:
     for table_practice in tables:
         _inherit(table_practice, base)
     practices: list[Practice] = [base] if base else []
-    for p in ([card_practice for card_practice, _ in cards] + tables
-              + _event_practices(text, lay, persons_at, orgs, base)
-              + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
-              + _method_practices(text, base)):
+    listed = [card_practice for card_practice, _ in cards] + tables
+    mentioned = (_event_practices(text, lay, persons_at, orgs, base)
+                 + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
+                 + _method_practices(text, base))
+    for p in listed + mentioned:
         same = next((q for q in practices if _same_title(p.title, q.title)), None)
+        if same is None and p not in listed:
+            same = _spread_practice(p, listed)
         if same is not None:
             _complete(same, p)
             continue
@@ -962,6 +970,22 @@ def _needs(text: str, consumer: str | None) -> list[Need]:
         if topics:
             needs.append(Need(topics, consumer, Span(sentence.start, sentence.end, sentence.text)))
     return needs
+
+
+def _spread_practice(event: Practice, listed: list[Practice]) -> Practice | None:
+    """The listed practice (card or table row) an event or product spreads: a master class or a
+    collection by the holder of a listed practice is that practice passed on, not another one.
+    A holder of several listed practices spreads the one whose title shares most words."""
+    candidates = [q for q in listed if set(q.holders) & set(event.holders)]
+    if len(candidates) <= 1:
+        return candidates[0] if candidates else None
+    words = _title_words(event.title)
+    shared = [len(words & _title_words(q.title)) for q in candidates]
+    return candidates[shared.index(max(shared))] if max(shared) else None
+
+
+def _title_words(title: str) -> set[str]:
+    return {vocabulary.lemma(w) for w in re.findall(r"[А-ЯЁа-яёA-Za-z]{4,}", title)}
 
 
 def _same_title(a: str, b: str) -> bool:

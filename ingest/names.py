@@ -14,7 +14,7 @@ import re
 import threading
 from dataclasses import dataclass
 
-from opyt.ingest.vocabulary import morph
+from opyt.ingest.vocabulary import forms, morph
 
 UP = "А-ЯЁ"
 LOW = "а-яё"
@@ -111,6 +111,13 @@ def _excluded(text: str, start: int, end: int, words: list[str]) -> bool:
     return False
 
 
+def _word_before_initials(text: str, m: re.Match, word: str) -> bool:
+    """«Стажировка М.С. Тупицыной», «вебинар С.В. Кима»: a common word before «И.О. Фамилия»."""
+    if not INITIALS_FIRST.match(text, m.start(2)):
+        return False
+    return bool(forms(word)) or not any({"Surn", "Name"} & p.tag.grammemes for p in morph().parse(word))
+
+
 def _in_bibliography(text: str, pos: int) -> bool:
     heads = [m.start() for m in BIBLIOGRAPHY.finditer(text, 0, pos)]
     if not heads:
@@ -151,6 +158,8 @@ def find_persons(text: str, use_natasha: bool = True) -> list[Mention]:
             fam, i1, i2 = m.group(surname), m.group(first), m.group(second)
             if fam in NOT_SURNAME or not free(m.start(), m.end()) or _excluded(text, m.start(), m.end(), [fam]):
                 continue
+            if pattern is SURNAME_FIRST and _word_before_initials(text, m, fam):
+                continue
             add(Mention(fam, f"{i1}." + (f"{i2}." if i2 else ""), None, None, m.start(), m.end()))
     if use_natasha:
         for kind, s, e in natasha_spans(text):
@@ -166,7 +175,60 @@ def find_persons(text: str, use_natasha: bool = True) -> list[Mention]:
                     if not _excluded(text, s2, e, [fam, *words]):
                         add(Mention(fam, f"{words[0][0]}.{words[1][0]}.", words[0], words[1], s2, e))
     found.sort(key=lambda m: m.start)
-    return [m for m in found if not _in_bibliography(text, m.start)]
+    return _in_nominative([m for m in found if not _in_bibliography(text, m.start)])
+
+
+# --- names in the nominative: «опыт Ларионовой Галины Николаевны», «вебинар С.В. Кима» ---------------
+
+# endings of a surname in an oblique case that only a surname in that case has: ending → nominative
+OBLIQUE_FOR_SURE = (("ской", "ская"), ("цкой", "цкая"), ("ского", "ский"), ("скому", "ский"), ("ским", "ский"),
+                    ("ском", "ский"), ("овой", "ова"), ("евой", "ева"), ("ёвой", "ёва"), ("иной", "ина"),
+                    ("ыной", "ына"), ("овым", "ов"), ("евым", "ев"), ("ёвым", "ёв"), ("иным", "ин"), ("ыным", "ын"))
+# endings a surname may have in an oblique case or in the nominative: trusted only when the document
+# also names the person in the nominative (or the given name says which case and gender it is)
+OBLIQUE_MAYBE = {"masc": (("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ыно", "ын"), ("ову", "ов"),
+                          ("еву", "ев"), ("ину", "ин"), ("ове", "ов"), ("еве", "ев"), ("ине", "ин"), ("ом", ""),
+                          ("ем", ""), ("а", ""), ("у", ""), ("е", ""), ("я", "й"), ("ю", "й")),
+                 "femn": (("ову", "ова"), ("еву", "ева"), ("ину", "ина"), ("скую", "ская"), ("цкую", "цкая"))}
+
+
+def _in_nominative(mentions: list[Mention]) -> list[Mention]:
+    """Each mention's name in the nominative, so that «Ларионовой Г.Н.» and «Ларионова Г.Н.» are one person.
+
+    A full name's given name says its case and gender (pymorphy3 knows given names and
+    patronymics well); a surname with initials alone is put in the nominative when its ending
+    can only be oblique («-овой», «-ским»), or when the document names that person in the
+    nominative too («С.В. Кима» after «Ким Сергей Вячеславович»). Surnames are never lemmatised."""
+    for m in mentions:
+        if m.given and m.patronymic:
+            _full_name_in_nominative(m)
+    known = {(m.family, m.initials[:2]) for m in mentions}
+    for m in mentions:
+        if m.given:
+            continue
+        sure = next((m.family[:-len(end)] + nom for end, nom in OBLIQUE_FOR_SURE if m.family.endswith(end)), None)
+        maybe = [m.family[:-len(end)] + nom for gender in ("femn", "masc") for end, nom in OBLIQUE_MAYBE[gender]
+                 if m.family.endswith(end) and len(m.family) - len(end) >= 2]
+        m.family = sure or next((c for c in maybe if (c, m.initials[:2]) in known), m.family)
+    return mentions
+
+
+def _full_name_in_nominative(m: Mention) -> None:
+    parse = next((p for p in morph().parse(m.given) if "Name" in p.tag and p.tag.case), None)
+    if parse is None or parse.tag.case == "nomn":
+        return
+    case, gender = parse.tag.case, parse.tag.gender
+    given = parse.inflect({"nomn"})
+    patronymic = next((p.inflect({"nomn"}) for p in morph().parse(m.patronymic)
+                       if "Patr" in p.tag and p.tag.case == case), None)
+    if given is None or patronymic is None:
+        return
+    m.given, m.patronymic = given.word.capitalize(), patronymic.word.capitalize()
+    endings = OBLIQUE_FOR_SURE + (OBLIQUE_MAYBE["femn"] if gender == "femn" else OBLIQUE_MAYBE["masc"])
+    if gender == "femn":  # «Ларионовой», «Ларионову»; «Ким», «Данилюк» do not change
+        endings = tuple((end, nom) for end, nom in endings if nom.endswith(("а", "ая")))
+    m.family = next((m.family[:-len(end)] + nom for end, nom in endings
+                     if m.family.endswith(end) and len(m.family) - len(end) >= 2), m.family)
 
 
 def key_of(name: str) -> str:

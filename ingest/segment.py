@@ -175,9 +175,9 @@ def _fields(cells: list[Segment], text: str) -> list[Field]:
             number = c.text.rstrip(".")
             i += 1
             continue
-        m = INLINE_LABEL.match(c.text)
+        m = INLINE_LABEL.match(c.text) or _labelled_line(c.text)
         if m:
-            label, value = m.group(1), m.group(2).strip()
+            label, value = _squash(m.group(1)), m.group(2).strip()
             vs = c.start + m.start(2)
             fields.append(Field(label, value, c.start, c.end, vs, None))
             i += 1
@@ -205,7 +205,13 @@ def _fields(cells: list[Segment], text: str) -> list[Field]:
     return fields
 
 
-LINE_FIELD = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?([^:\n]{3,160}?)\s*:\s*(.*?)\s*$")
+LINE_FIELD = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?\s+)?([^:\n]{3,160}?)\s*(?::|\s[–—]\s)\s*(.*?)\s*$")
+
+
+def _labelled_line(line: str) -> re.Match | None:
+    """«Тема: «…»», «Наименование программы — «…»»: a label and its value on one line."""
+    m = LINE_FIELD.match(line)
+    return m if m and m.group(2) and LABEL.match(m.group(1)) else None
 
 
 def _block_fields(document: Document, known: set[int]) -> list[Field]:

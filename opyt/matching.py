@@ -126,6 +126,10 @@ def ancestors(local: str) -> dict[str, int]:
     return out
 
 
+def is_exam(local: str) -> bool:
+    return local == "stateFinalAssessment" or "stateFinalAssessment" in ancestors(local)
+
+
 def is_subject(local: str) -> bool:
     return local in SUBJECT_ROOTS or any(r in ancestors(local) for r in SUBJECT_ROOTS)
 
@@ -222,11 +226,11 @@ def understand(text: str) -> dict:
             if hit >= 2 and hit * 3 >= 2 * len(content):
                 topics.append(local)
     if numbers:
-        exams = [t for t in topics if _tasks(numbers, [t])]
         # the most specific exams named; none named: every exam's task with that number
+        # (an exam named without a concept for that task, «задание 27 ЕГЭ по химии», has none)
+        exams = [t for t in topics if is_exam(t) or _tasks(numbers, [t])]
         exams = [e for e in exams if not any(e in ancestors(o) for o in exams if o != e)]
-        tasks = _tasks(numbers, exams)
-        topics += tasks
+        topics += _tasks(numbers, exams)
     topics = vocabulary.unique(topics)
     topics = [c for c in topics if not any(c in ancestors(o) for o in topics if o != c)]
     return {"topics": topics, "forms": vocabulary.unique(forms), "lemmas": content_lemmas(text), "near": {}}
@@ -245,7 +249,8 @@ def _relation(need: list[str], topics: list[str]) -> tuple[float, str, str] | No
                 cand = (1.0, n, t)
             elif n in ancestors(t):
                 cand = (0.8 - 0.05 * (ancestors(t)[n] - 1), n, t)
-            elif t in ancestors(n) and ancestors(n)[t] <= 2 and t not in SUBJECT_ROOTS:
+            elif t in ancestors(n) and ancestors(n)[t] <= 2 and t not in SUBJECT_ROOTS \
+                    and (is_exam(t) or not is_exam(n)):  # teaching chemistry is not preparing for its exam
                 cand = (0.6 - 0.1 * (ancestors(n)[t] - 1), n, t)
             else:
                 continue

@@ -45,6 +45,33 @@ def test_a_full_name_after_a_capitalised_word_is_found():
     assert [m.key for m in find_persons("Учитель Серов Пётр Ильич провёл мастер-класс.")] == ["Серов П.И."]
 
 
+@pytest.mark.parametrize("text, keys", [
+    ("Опыт Ларионовой Галины Николаевны представлен. Ларионова Г.Н. провела урок.",
+     ["Ларионова Г.Н.", "Ларионова Г.Н."]),
+    ("Носитель — Ким Сергей Вячеславович. Вебинар С.В. Кима для учителей.", ["Ким С.В.", "Ким С.В."]),
+    ("Опыт Овчинниковой Л.С. используется.", ["Овчинникова Л.С."]),
+    ("Урок дал учитель физики Гребенщиковым П.Н.", ["Гребенщиков П.Н."]),
+    ("Стажировка у Зарецкой И.А. и у Белинского О.Д.", ["Зарецкая И.А.", "Белинский О.Д."]),
+])
+def test_a_name_in_an_oblique_case_is_one_person_in_the_nominative(text, keys):
+    """Broke: «Ларионовой Г.Н.» and «Ларионова Г.Н.» were two persons, and holders were named in the genitive."""
+    assert [m.key for m in find_persons(text)] == keys
+
+
+def test_a_surname_ending_like_an_oblique_case_stays_without_a_nominative_mention():
+    """«Петрова А.В.» may be a man in the genitive; without «Петров А.В.» in the document it is kept as written."""
+    assert [m.key for m in find_persons("Мастер-класс провела Петрова А.В., учитель.")] == ["Петрова А.В."]
+    assert find_persons("Опыт Ларионовой Галины Николаевны.")[0].full_name == "Ларионова Галина Николаевна"
+
+
+@pytest.mark.parametrize("text, key", [("Вебинар С.В. Кима для учителей", "Кима С.В."),
+                                       ("Стажировка М.С. Тупицыной прошла", "Тупицына М.С."),
+                                       ("в г. Сызрани А.В. Мещерякова", "Мещерякова А.В.")])
+def test_a_common_word_before_initials_is_not_a_surname(text, key):
+    """Broke: «Стажировка М.С.» was a person and «М.С. Тупицыной» was lost."""
+    assert [m.key for m in find_persons(text)] == [key]
+
+
 def test_full_name_is_one_person_with_initials():
     found = find_persons("Давыденко Светлана Викторовна, директор МБУ «ЦРО» МО Новокубанский район")
     assert len(found) == 1
@@ -339,3 +366,16 @@ def test_tables_with_a_column_of_holders_and_a_column_of_practices():
     assert practices["Экологическое воспитание дошкольников"].holders == ["МБДОУ «Детский сад № 2 «Ромашка»»"]
     assessment = practices["Формирующее оценивание на уроках математики"]
     assert assessment.holders == ["Зуева А.П."] and assessment.level == "regional"
+
+
+def test_a_site_report_with_a_table_of_modules_and_events_that_spread_them():
+    """Broke: the «Тема: «…»» line was read as the label of the next line («I. Паспортная информация»
+    became the title), a «Модуль стажировки» column was no column of practices, the authority above
+    the school held the site, and an event by a module's author was one more practice."""
+    facts = extract(read_document(FIXTURES / "site-report-modules.txt"))
+    site, history, diaries = facts.practices
+    assert site.title == "Стажировочная площадка как ресурс развития читательской грамотности в сельских школах"
+    assert site.holders == ["МБОУ «Ключевская СОШ № 2»"] and site.model == "network"
+    assert (history.title, history.holders) == ("Смысловое чтение на уроках истории в 6–7 классах", ["Горелова А.П."])
+    assert (diaries.title, diaries.holders) == ("Читательские дневники в начальной школе", ["Лыкова И.С."])
+    assert set(diaries.forms) == {"masterClass", "webinar"}  # the webinar spreads the practice

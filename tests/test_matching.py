@@ -55,6 +55,11 @@ def test_task_18_without_an_exam_means_every_exam_task_18() -> None:
     assert "egeMathProfileTask18" in topics and "egeRussianTask18" in topics
 
 
+def test_an_exam_named_without_that_task_takes_no_other_exams_task() -> None:
+    """Broke: «задание 27 ЕГЭ по химии» (the scheme has no such task) meant task 27 of the Russian exam."""
+    assert not [t for t in understand("подготовка к заданию 27 ЕГЭ по химии")["topics"] if "Task" in t]
+
+
 def test_essay_question_puts_its_holder_first(catalogue: EmbeddedStore) -> None:
     answer = find_mentors(catalogue, "сочинение-рассуждение на лингвистическую тему")
     assert names(answer)[0] == "Кравченко О.А."
@@ -263,6 +268,7 @@ EXAMS = """Отчёт МБОУ «СОШ № 5» Лесного района о �
 
 Учитель Белова Анна Ивановна провела мастер-класс «Как писать письменное высказывание на ЕГЭ» для педагогов района.
 Учитель Серов Пётр Ильич провёл мастер-класс «Решение задач с параметром: задание 18 ЕГЭ по математике» для педагогов района.
+Учитель Орлова Нина Петровна провела мастер-класс «Учебные исследования на уроках химии» для педагогов района.
 """
 
 
@@ -271,10 +277,12 @@ EXAMS = """Отчёт МБОУ «СОШ № 5» Лесного района о �
 def test_a_practice_filed_under_the_exam_alone_or_another_subject_does_not_answer_a_subject_need(
         tmp_path: Path, need: str) -> None:
     """Broke: «ЕГЭ по химии» is under «ЕГЭ», so a practice filed under «ЕГЭ» alone answered it; and
-    «ЕГЭ» named next to a subject the scheme has no exam for (английский) let every exam's practice in."""
+    «ЕГЭ» named next to a subject the scheme has no exam for (английский) let every exam's practice in.
+    Broke too: chemistry lessons answered the chemistry exam's task 27 (a subject is no exam experience)."""
     (tmp_path / "exams.txt").write_text(EXAMS, encoding="utf-8")
     with EmbeddedStore(tmp_path / "store") as store:
         assert all(r.ok for r in ingest_paths(store, [tmp_path / "exams.txt"]))
         assert names(find_mentors(store, "задание 18 ЕГЭ по математике"))[:1] == ["Серов П.И."]
         assert "Белова А.И." in names(find_mentors(store, "мастер-класс по подготовке к ЕГЭ"))
+        assert names(find_mentors(store, "исследования на уроках химии"))[:1] == ["Орлова Н.П."]
         assert find_mentors(store, need)["items"] == []
