@@ -317,6 +317,17 @@ def _heading_title(lay: Layout) -> Field | None:
     return Field(label, heading.text, heading.start, heading.end, heading.start)
 
 
+KIND_LINE = re.compile(r"^[ \t]*(ПРОГРАММА|ПРОЕКТ|Программа|Проект)[ \t]*\n(?:[ \t]*\n)?[ \t]*(«[^\n]+»)[ \t]*$", re.MULTILINE)
+
+
+def _title_under_kind(text: str) -> Field | None:
+    """«ПРОГРАММА» on a line of its own near the top and the quoted title on the next: that programme."""
+    m = KIND_LINE.search(text, 0, 1500)
+    if m is None:
+        return None
+    return Field(m.group(1).capitalize(), m.group(2), m.start(1), m.end(2), m.start(2))
+
+
 def _top_block(text: str) -> Span:
     """The document's first three non-empty lines (at most 400 characters): heading and its issuer."""
     lines = [m for m in re.finditer(r"[^\n]*\S[^\n]*", text[:400])][:3]
@@ -378,7 +389,7 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
     fields = [f for f in lay.fields + _inline_fields(text) if not any(s <= f.start < e for s, e in in_cards)]
     title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and
                         re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)), None) \
-        or _heading_title(lay)
+        or _heading_title(lay) or _title_under_kind(text)
     if title_field is None:
         return None
     title = _clean_title(title_field.value)
@@ -408,16 +419,20 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
                 if found and holder_span is None:
                     holder_span = span(text, f.value_start, f.end)
                 holders = vocabulary.unique(holders + found)
+    named = bool(holders)
     if not holders and lay.heading is not None:
         heading_end = lay.heading.end
         holders = vocabulary.unique([k for s, e, k in orgs.at(lay.heading.start, heading_end)])
         holder_span = Span(lay.heading.start, lay.heading.end, lay.heading.text)
     top = _top_block(text)
-    site = [k for s, e, k in orgs.at(top.start, top.end) if org_by_key[k].kind != "education_authority"]
-    if site and all(h in org_by_key and org_by_key[h].kind == "education_authority" for h in holders):
+    issuers = vocabulary.unique([k for s, e, k in orgs.at(top.start, top.end)])
+    sites = [k for k in issuers if org_by_key[k].kind not in INTERMEDIARY_KINDS]
+    if issuers and not named and all(org_by_key[h].kind in INTERMEDIARY_KINDS for h in holders):
         # «Отчёт о работе площадки» / «МБОУ «Лицей № 4» … за 2023 год»: the organisation under the heading
-        # holds it, also when the heading is the authority it reports to
-        holders, holder_span = vocabulary.unique(site), top
+        # holds it, also when the heading is the authority it reports to; else all the issuers named at the top
+        found = sites or vocabulary.unique(holders + issuers)
+        if found != holders:
+            holders, holder_span = found, top
     applicant = next((k for f in fields if APPLICANT_FIELD.match(f.label) for _, _, k in orgs.at(f.value_start, f.end)), None)
     for h in holders:  # authors of a passport work for the applicant unless the text says otherwise
         if applicant and h in people and people[h].organisation is None:
@@ -598,6 +613,67 @@ def _method_practices(text: str, base: Practice | None) -> list[Practice]:
     return out
 
 
+# A practice told in a paragraph: «Практика «Тема» распространяется через …», «Её практика «…»»,
+# «– практика Сидоркиной Л.Н., учителя …, «Тема»; форма распространения – …». The persons of the
+# sentence hold it, else those of the paragraph, else the organisation whose experience it is.
+PROSE_CUE = re.compile(r"(?<!\w)(?:[Пп]рактик[аиуе]|[Мм]етодик[аиуе]|[Пп]роект[аеу]?|[Оо]пыт[аеу]?)(?!\w)")
+OWNER_CUE = re.compile(r"(?:[Оо]пыт|[Пп]рактик[аи]|коллектив[аеу]?)\s+$")
+
+
+def _prose_practices(text: str, persons_at: dict[int, str], orgs: _OrgIndex, people: dict[str, Person],
+                     org_by_key: dict[str, Organisation], taken: list[tuple[int, int]]) -> list[Practice]:
+    out: list[Practice] = []
+    for line in re.finditer(r"[^\n]+", text):
+        start, end = line.span()
+        if any(a <= start < b for a, b in taken):
+            continue
+        for cue in PROSE_CUE.finditer(text, start, end):
+            quote = _prose_title(text, cue.end(), end, orgs)
+            if quote is None:
+                continue
+            title = _card_title_text(quote.group(0))
+            sentence = sentence_span(text, cue.start())
+            holders = _prose_holders(text, (sentence.start, sentence.end), (start, end), persons_at, orgs)
+            if not holders or any(_same_title(title, p.title) for p in out):
+                continue
+            practice = Practice(title=title, kind="practice", holders=holders, topics=vocabulary.topics(title),
+                                forms=vocabulary.unique([m.concept for m in vocabulary.find(line.group(), ("form",))]),
+                                spans=[span(text, quote.start(), quote.end()), sentence])
+            outside_names = _gaps(start, end, orgs.at(start, end))
+            model = next((c for s, e in outside_names if (c := _model_cue(text, s, e))), None)
+            level = next((c for s, e in outside_names if (c := _level_cue(text, s, e))), None)
+            if model:
+                practice.model, practice.model_span = model
+            if level:
+                practice.level, practice.level_span = level
+            practice.organisation = _holders_organisation(holders, people, org_by_key)
+            out.append(practice)
+    return out
+
+
+def _prose_title(text: str, start: int, end: int, orgs: _OrgIndex) -> re.Match | None:
+    """The first quotation after a cue word in the same sentence that names neither an organisation
+    («МБОУ «Воронинская СОШ № 1»») nor an event («представлен на конференции «…»»)."""
+    for quote in QUOTE.finditer(text, start, min(end, start + 250)):
+        between = text[start:quote.start()]
+        if re.search(r"[.!?]\s", between):
+            return None
+        if any(s <= quote.start() < e for s, e, _ in orgs.mentions) or vocabulary.find(between[-40:], ("form",)):
+            continue
+        title = _card_title_text(quote.group(0))
+        return quote if len(title) >= 8 and not _is_form_label(title) else None
+    return None
+
+
+def _prose_holders(text: str, sentence: tuple[int, int], paragraph: tuple[int, int], persons_at: dict[int, str],
+                   orgs: _OrgIndex) -> list[str]:
+    for start, end in (sentence, paragraph):
+        found = vocabulary.unique([k for p, k in sorted(persons_at.items()) if start <= p < end])
+        if found:
+            return found
+    return vocabulary.unique([k for s, e, k in orgs.at(*paragraph) if OWNER_CUE.search(text[max(0, s - 40):s])])
+
+
 def _is_form_label(name: str) -> bool:
     found = vocabulary.find(name, ("form",))
     return bool(found) and found[0].start == 0 and found[-1].end >= len(name.rstrip(". "))
@@ -609,19 +685,20 @@ def _is_form_label(name: str) -> bool:
 # lines under it, one of which names who holds it («Носитель опыта: …», «Автор – …»); other lines
 # may give the title («Тема: …»), the forms, the model and the level.
 CARD_HOLDER = re.compile(
-    r"^[ \t]*(?:[–—-][ \t]*)?(Носител[ьи](?:ем)?\s+(?:опыта|практики)|Руководитель\s+и\s+автор(?:\s+\w+)?"
+    r"(?:^|(?<=[.;]\s))[ \t]*(?:[–—-][ \t]*)?(Носител[ьи](?:ем)?\s+(?:опыта|практики)|Руководитель\s+и\s+автор(?:\s+\w+)?"
     r"|Автор(?:ы)?\s+и\s+руководител[ьи]|Авторы?(?:\s+(?:практики|опыта|методики|программы|проекта))?"
     r"|Ведущи[йе](?:\s+\w+)?)(?:[ \t]*\([^)\n]*\))?[ \t]*(?::|[ \t][–—-])[ \t]*(\S[^\n]*)$",
     re.IGNORECASE | re.MULTILINE)
 HEADING_CUE = re.compile(r"\((?:авторы?|носител[ьи]\s+опыта|ведущ\w*)\s*[–—:-]\s*([^()\n]+)\)", re.IGNORECASE)
-CARD_HEADING = re.compile(r"^[ \t]*(?:[А-ЯA-Z]\.\s*\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:\.\d{1,2})+)\.?[ \t]+(\S[^\n]*)$",
+CARD_HEADING = re.compile(r"^[ \t]*(?:[А-ЯA-Z]\.\s*\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:\.\d{1,2})+"
+                          r"|(?:Компонент|Карточка|Практика|Модуль|Направление)\s+(?:№\s*)?\d{1,2})\.?[ \t]+(\S[^\n]*)$",
                           re.MULTILINE)
 CARD_TITLE_FIELD = re.compile(r"^[ \t]*(?:Тема|Название|Наименование)(?:\s+(?:практики|опыта|проекта|площадки))?"
                               r"[ \t]*(?::|[ \t][–—])[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 OWN_ORGANISATION = re.compile(r"\(((?:[^()\n]|\([^()\n]*\))+)\)\.?\s*$")
 CARD_ORG_FIELD = re.compile(r"^[ \t]*Организация[ \t]*:[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)
-CARD_FIELD = re.compile(r"^[ \t]*(Форм[аы][^:\n]{0,40}|Модель[^:\n]{0,30}|Уровень[^:\n]{0,30})[ \t]*:[ \t]*(\S[^\n]*)$",
-                        re.IGNORECASE | re.MULTILINE)
+CARD_FIELD = re.compile(r"^[ \t]*(Форм[аы][^:\n]{0,40}?|Модель[^:\n]{0,30}?|Уровень[^:\n]{0,30}?)[ \t]*(?::|[ \t][–—])"
+                        r"[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)
 
 
 @dataclass
@@ -652,8 +729,13 @@ def _is_field_line(line: str) -> bool:
 def _card_practices(text: str, persons_at: dict[int, str], orgs: _OrgIndex, people: dict[str, Person],
                     org_by_key: dict[str, Organisation]) -> list[tuple[Practice, _Card]]:
     out: list[tuple[Practice, _Card]] = []
-    for card in _cards(text):
-        if card.heading is None:  # a passport of one practice is the document's own practice
+    cards = _cards(text)
+    # blocks without a heading are cards when several give a title and a holder («Карточка 1 /
+    # Наименование практики — … / Носитель опыта — …»); one such block is the document's own passport
+    fielded = [c for c in cards if c.heading is None and CARD_TITLE_FIELD.search(text, c.start, c.end)
+               and CARD_HOLDER.search(text, c.start, c.end)]
+    for card in cards:
+        if card.heading is None and (len(fielded) < 2 or card not in fielded):
             continue
         cues = [(m.start(2), m.end(2)) for m in CARD_HOLDER.finditer(text, card.start, card.end)
                 if not text[m.start():m.end()].lstrip().startswith("|")]
@@ -699,6 +781,15 @@ def _card_title(text: str, card: _Card) -> tuple[int, int] | None:
     if card.heading is None:
         return None
     start, end = card.heading.start(1), card.heading.end(1)
+    inline = CARD_HOLDER.search(text, start, end)  # «4.1. «Тема». Носитель опыта – …» on one line
+    if inline:
+        end = inline.start()
+    quoted = QUOTE.match(text, start, end)
+    first = next(iter(sentences(text, start, end)), None)
+    if quoted and re.fullmatch(r"[\s.]*", text[quoted.end():end]) is None and text[quoted.end()] == ".":
+        end = quoted.end()  # the heading's title, then sentences about it
+    elif first is not None and end - start > 200:
+        end = first.end
     cue = HEADING_CUE.search(text, start, end) or re.search(r"\s\([^()\n]+\)\.?\s*$", text[start:end])
     if cue is not None:
         end = cue.start() if cue.re is HEADING_CUE else start + cue.start()
@@ -843,12 +934,23 @@ def _columns(header: list[str]) -> dict[str, int] | None:
     title = next((i for i, h in enumerate(header) if TITLE_COLUMN.match(h.strip())), None)
     if holder is None or title is None:
         return None
-    found = {"holder": holder, "title": title}
+    # a column of events («Мероприятие») beside a column of holders names practices only as «Форма «Тема»»
+    events = title != holder and header[title].strip().lower().startswith("мероприят")
+    found = {"holder": holder, "title": title, "events": int(events)}
     for name, pattern in COLUMNS.items():
         column = next((i for i, h in enumerate(header) if pattern.search(h.strip()) and i not in (holder, title)), None)
         if column is not None:
             found[name] = column
     return found
+
+
+def _event_title(cell: str) -> str | None:
+    """The title of an event written «Форма «Тема»» (the form may have words after it: «Семинар для
+    учителей «…»»); an event without one («Анализ результатов») names no practice."""
+    quoted = QUOTE.search(cell)
+    if quoted is None or not vocabulary.find(cell[:quoted.start()], ("form",)):
+        return None
+    return _clean_title(quoted.group(0))
 
 
 def _table_practice(text: str, cells: list[Segment], header: dict[str, int], persons_at: dict[int, str],
@@ -861,6 +963,10 @@ def _table_practice(text: str, cells: list[Segment], header: dict[str, int], per
             return None
         title_end = title_cell.start + title_cell.text.index(quoted.group(0)) + len(quoted.group(0))
     title = _card_title_text(text[title_cell.start:title_end])
+    if header["events"]:  # «Мастер-класс «Тема»»: the title is the quotation after the form
+        title = _event_title(title_cell.text)
+        if title is None:
+            return None
     if len(title) < 8 or _is_form_label(title):
         return None
     start, end = (title_end, holder_cell.end) if header["title"] == header["holder"] else (holder_cell.start, holder_cell.end)
@@ -870,7 +976,7 @@ def _table_practice(text: str, cells: list[Segment], header: dict[str, int], per
     employer = [k for s, e, k in orgs.at(organisation_cell.start, organisation_cell.end)][:1] if organisation_cell else []
     if not holders:
         holders = employer
-    if not holders:
+    if not holders or header["events"] and _organisers_only(holders, people, org_by_key):
         return None
     for h in holders:
         if h in people and people[h].organisation is None and employer:
@@ -902,15 +1008,13 @@ def extract(document: Document) -> DocumentFacts:
     cards = _card_practices(text, persons_at, orgs, people, org_by_key)
     in_cards = [(card.start, card.end) for _, card in cards]
     base = _doc_practice(text, lay, orgs, persons_at, people, org_by_key, in_cards)
-    for card_practice, _ in cards:
-        _inherit(card_practice, base)
     tables = _table_practices(text, lay, persons_at, orgs, people, org_by_key)
-    for table_practice in tables:
-        _inherit(table_practice, base)
     practices: list[Practice] = [base] if base else []
-    listed = [card_practice for card_practice, _ in cards] + tables
-    mentioned = (_event_practices(text, lay, persons_at, orgs, base)
-                 + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
+    taken = in_cards + [(r.start, r.end) for r in lay.rows] + [(f.start, f.end) for f in lay.fields]
+    listed = [card_practice for card_practice, _ in cards] + tables \
+        + _prose_practices(text, persons_at, orgs, people, org_by_key, taken)
+    events = _event_practices(text, lay, persons_at, orgs, base)
+    mentioned = (events + _product_practices(text, lay, persons_at, orgs, org_by_key, base)
                  + _method_practices(text, base))
     for p in listed + mentioned:
         same = next((q for q in practices if _same_title(p.title, q.title)), None)
@@ -918,8 +1022,12 @@ def extract(document: Document) -> DocumentFacts:
             same = _spread_practice(p, listed)
         if same is not None:
             _complete(same, p)
-            continue
-        practices.append(p)
+        elif not (p in events and _organisers_only(p.holders, people, org_by_key)
+                  and not (base and set(p.holders) & set(base.holders))):  # the document's authors hold theirs
+            practices.append(p)
+    for p in practices:
+        if p is not base and p in listed:  # after merging: what the descriptions say comes first
+            _inherit(p, base)
     # the forms of the events a programme plans belong to the programme too
     if base:
         for r in lay.rows:
@@ -970,6 +1078,15 @@ def _needs(text: str, consumer: str | None) -> list[Need]:
         if topics:
             needs.append(Need(topics, consumer, Span(sentence.start, sentence.end, sentence.text)))
     return needs
+
+
+def _organisers_only(holders: list[str], people: dict[str, Person], org_by_key: dict[str, Organisation]) -> bool:
+    """Every one named is an authority, a methodological service or an institute, or works for one: an event
+    they hold («Семинар для заместителей директоров» by a methodist of the ИМЦ) organises, it spreads no practice."""
+    def organiser(key: str) -> bool:
+        employer = people[key].organisation if key in people else key
+        return employer in org_by_key and org_by_key[employer].kind in INTERMEDIARY_KINDS
+    return bool(holders) and all(organiser(h) for h in holders)
 
 
 def _spread_practice(event: Practice, listed: list[Practice]) -> Practice | None:

@@ -30,7 +30,9 @@ UP, LOW = "А-ЯЁ", "а-яё"
 PLACE = rf"[{UP}][{LOW}]*(?:-[{UP}]?[{LOW}]+)*"
 LEGAL = (r"(?:[МГ][БАК]?(?:Д?ОУ|У|ДОУ|ОО)|ГОО|ФГБОУ|ФГАОУ|ОГБОУ|ОГАОУ|КГБОУ|ГАОУ|ГАУ|ГКУ|ЧОУ|АНО|НОУ|МУП)"
          r"(?:\s+(?:ДПО|ДО|ВО|СПО))?")
-QUOTED = r"«[^«»\n]*(?:«[^«»\n]*»[^«»\n]*)*»?|\"[^\"\n]+\""
+# a name in quotes, one quotation nested at most; «Детский сад № 14 «Умка» (the outer quote merged into
+# the inner one) ends with the inner quote unless a closing quote follows before the next opening one
+QUOTED = r"«[^«»\n]*(?:«[^«»\n]*»)?(?:[^«»\n]*»)?|\"[^\"\n]+\""
 ABBR = rf"[{UP}]{{2,}}(?:[{LOW}]{{1,2}}[{UP}]+)*"
 SCHOOL_ABBR = r"(?:СОШ|ООШ|НОШ|СШ|ОШ|ЦО|ДДТ|ДЮСШ|ЦДТ|д/с)"
 TERRITORY = (rf"(?:\s+(?:МО|муниципального\s+образования)\s+{PLACE}\s+район"

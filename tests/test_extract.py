@@ -379,3 +379,37 @@ def test_a_site_report_with_a_table_of_modules_and_events_that_spread_them():
     assert (history.title, history.holders) == ("Смысловое чтение на уроках истории в 6–7 классах", ["Горелова А.П."])
     assert (diaries.title, diaries.holders) == ("Читательские дневники в начальной школе", ["Лыкова И.С."])
     assert set(diaries.forms) == {"masterClass", "webinar"}  # the webinar spreads the practice
+
+
+def test_practices_in_prose_in_headingless_cards_and_in_a_plan_of_events():
+    """Broke: a practice told in a paragraph («Практика «…» распространяется …») was not read; cards
+    headed «Карточка 1» with «Label — value» lines, a «5.1. «Тема». Носитель опыта – …» line and a
+    «Компонент 2.» paragraph were not cards; a programme titled on the line under «ПРОГРАММА» had no
+    title; and every planned event (a meeting, a seminar of the ИМЦ's methodist) was a practice."""
+    facts = extract(read_document(FIXTURES / "prose-and-plans.txt"))
+    practices = {p.title: p for p in facts.practices}
+    assert set(practices) == {
+        "Распространение педагогического опыта Заозёрного района на 2025–2027 годы",
+        "Экспериментальные задачи на уроках физики в 7–9 классах", "Школа наставника «Вместе»",
+        "Робототехника в детском саду", "Смысловое чтение на уроках истории", "Игровые приёмы в обучении чтению"}
+    programme = practices["Распространение педагогического опыта Заозёрного района на 2025–2027 годы"]
+    assert programme.holders == ["Отдел образования администрации Заозёрного района",
+                                 "МКУ «Информационно-методический центр Заозёрного района»"]
+    physics = practices["Экспериментальные задачи на уроках физики в 7–9 классах"]
+    assert physics.holders == ["Коновалова М.И."]  # «Коноваловой Марины Игоревны» in the paragraph
+    assert (physics.model, physics.level) == ("direct", "municipal")
+    assert "masterClass" in physics.forms  # the plan's master class spreads it
+    assert practices["Школа наставника «Вместе»"].holders == ["Дёмина О.И."]
+    assert set(practices["Школа наставника «Вместе»"].forms) == {"mentoring", "pedagogicalWorkshop"}
+    assert practices["Робототехника в детском саду"].holders == ["МБДОУ «Детский сад № 5 «Ёлочка»»", "Рыбина А.П."]
+    assert practices["Смысловое чтение на уроках истории"].holders == ["Титов И.С."]
+    assert practices["Игровые приёмы в обучении чтению"].holders == ["Сомова В.А."]
+
+
+def test_an_inner_quote_that_closes_the_name_ends_it():
+    """Broke: «МБДОУ «Детский сад № 14 «Умка» выступает …» (the outer quote merged into the inner one)
+    ran on to the end of the line."""
+    found = [o.name for o in find_organisations("в которой МБДОУ «Детский сад № 14 «Умка» выступает ресурсным центром.")]
+    assert found == ["МБДОУ «Детский сад № 14 «Умка»»"]
+    found = [o.name for o in find_organisations("МБДОУ «Детский сад № 14 «Умка» комбинированного вида» (МБДОУ)")]
+    assert found[0] == "МБДОУ «Детский сад № 14 «Умка» комбинированного вида»"
