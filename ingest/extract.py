@@ -387,8 +387,9 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
                   in_cards: list[tuple[int, int]]) -> Practice | None:
     """The document's own practice; fields inside the cards of other practices are theirs."""
     fields = [f for f in lay.fields + _inline_fields(text) if not any(s <= f.start < e for s, e in in_cards)]
-    title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and
-                        re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)), None) \
+    title_field = next((f for f in fields if TITLE_FIELD.match(f.label) and (
+                        re.search(r"проект|программ|продукт|опыт|тем|практик", f.label, re.I)
+                        or f.label.strip().lower() in ("наименование", "название"))), None) \
         or _heading_title(lay) or _title_under_kind(text)
     if title_field is None:
         return None
@@ -449,6 +450,8 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
     status = [f for f in fields if STATUS_FIELD.match(f.label) and not re.match(r"\s*нет", f.value, re.I)]
     level = _level_cue(text, title_field.value_start, title_field.end) \
         or _heading_level(text, title_field.start, orgs) \
+        or next((c for f in fields if re.match(r"Уровень", f.label) and (c := _level_cue(text, f.value_start, f.end))),
+                None) \
         or next((c for f in status if (c := _level_cue(text, f.value_start, f.end))), None)
     if level is None and holder_orgs:
         o = holder_orgs[0]
@@ -460,7 +463,9 @@ def _doc_practice(text: str, lay: Layout, orgs: _OrgIndex, persons_at: dict[int,
     if level:
         practice.level, practice.level_span = level
     # model: the title, the key fields; else an intermediary holder
-    model = _model_cue(text, title_field.value_start, title_field.end)
+    model_field = next((f for f in fields if re.match(r"Модель", f.label)), None)  # «Модель | Сетевая: …»
+    model = _model_cue(text, title_field.value_start, title_field.end) \
+        or (model_field and _model_field(text, model_field.value_start, model_field.end))
     if model is None:
         for f in fields:
             if CORE_FIELDS.match(f.label):
@@ -656,7 +661,7 @@ def _prose_title(text: str, start: int, end: int, orgs: _OrgIndex) -> re.Match |
     («МБОУ «Воронинская СОШ № 1»») nor an event («представлен на конференции «…»»)."""
     for quote in QUOTE.finditer(text, start, min(end, start + 250)):
         between = text[start:quote.start()]
-        if re.search(r"[.!?]\s", between):
+        if re.search(r"(?<=[а-яё\d]{2})[.!?]\s", between):  # another sentence («И.В. Бондаренко» is none)
             return None
         if any(s <= quote.start() < e for s, e, _ in orgs.mentions) or vocabulary.find(between[-40:], ("form",)):
             continue
@@ -685,13 +690,14 @@ def _is_form_label(name: str) -> bool:
 # lines under it, one of which names who holds it («Носитель опыта: …», «Автор – …»); other lines
 # may give the title («Тема: …»), the forms, the model and the level.
 CARD_HOLDER = re.compile(
-    r"(?:^|(?<=[.;]\s))[ \t]*(?:[–—-][ \t]*)?(Носител[ьи](?:ем)?\s+(?:опыта|практики)|Руководитель\s+и\s+автор(?:\s+\w+)?"
+    r"(?:^|(?<=[.;]\s))[ \t]*(?:[–—-][ \t]*)?(Носител[ьи](?:ем)?(?:\s+(?:опыта|практики))?|Руководитель\s+и\s+автор(?:\s+\w+)?"
     r"|Автор(?:ы)?\s+и\s+руководител[ьи]|Авторы?(?:\s+(?:практики|опыта|методики|программы|проекта))?"
     r"|Ведущи[йе](?:\s+\w+)?)(?:[ \t]*\([^)\n]*\))?[ \t]*(?::|[ \t][–—-])[ \t]*(\S[^\n]*)$",
     re.IGNORECASE | re.MULTILINE)
 HEADING_CUE = re.compile(r"\((?:авторы?|носител[ьи]\s+опыта|ведущ\w*)\s*[–—:-]\s*([^()\n]+)\)", re.IGNORECASE)
 CARD_HEADING = re.compile(r"^[ \t]*(?:[А-ЯA-Z]\.\s*\d{1,2}(?:\.\d{1,2})*|\d{1,2}(?:\.\d{1,2})+"
-                          r"|(?:Компонент|Карточка|Практика|Модуль|Направление)\s+(?:№\s*)?\d{1,2})\.?[ \t]+(\S[^\n]*)$",
+                          r"|(?:Компонент|Карточка|Практика|Модуль|Направление)\s+(?:№\s*)?\d{1,2})\.?"
+                          r"(?:[ \t]+|[ \t]*\n[ \t]*(?=«))(\S[^\n]*)$",  # «13.1» in a cell of its own over «Тема»
                           re.MULTILINE)
 CARD_TITLE_FIELD = re.compile(r"^[ \t]*(?:Тема|Название|Наименование)(?:\s+(?:практики|опыта|проекта|площадки))?"
                               r"[ \t]*(?::|[ \t][–—])[ \t]*(\S[^\n]*)$", re.IGNORECASE | re.MULTILINE)

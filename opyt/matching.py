@@ -161,6 +161,16 @@ def _vouches(concept: str, subject_need: list[str]) -> bool:
         names_a_subject(concept) or not any(names_a_subject(t) for t in subject_need))
 
 
+def _subject_exams(topics: list[str]) -> list[str]:
+    """An exam and a subject named apart («учителю информатики … задачей ЕГЭ») are that subject's exam
+    (the concept under both: «ЕГЭ по информатике»)."""
+    exams = [t for t in topics if is_exam(t) and not names_a_subject(t)]
+    subjects = [t for t in topics if names_a_subject(t) and not is_exam(t)]
+    both = [c for c in _scheme()["broader"] for e in exams for s in subjects if {e, s} <= _scheme()["broader"][c]]
+    used = {t for c in both for t in _scheme()["broader"][c]}
+    return [t for t in topics if t not in used] + both if both else topics
+
+
 def _tasks(numbers: list[str], exams: list[str]) -> list[str]:
     """Task concepts with one of ``numbers`` under one of ``exams`` (any depth), or under any exam if none."""
     notation = _scheme()["notation"]
@@ -225,6 +235,7 @@ def understand(text: str) -> dict:
             hit = len(content & present)
             if hit >= 2 and hit * 3 >= 2 * len(content):
                 topics.append(local)
+    topics = _subject_exams(vocabulary.unique(topics))
     if numbers:
         # the most specific exams named; none named: every exam's task with that number
         # (an exam named without a concept for that task, «задание 27 ЕГЭ по химии», has none)

@@ -391,7 +391,8 @@ def test_practices_in_prose_in_headingless_cards_and_in_a_plan_of_events():
     assert set(practices) == {
         "Распространение педагогического опыта Заозёрного района на 2025–2027 годы",
         "Экспериментальные задачи на уроках физики в 7–9 классах", "Школа наставника «Вместе»",
-        "Робототехника в детском саду", "Смысловое чтение на уроках истории", "Игровые приёмы в обучении чтению"}
+        "Робототехника в детском саду", "Смысловое чтение на уроках истории", "Игровые приёмы в обучении чтению",
+        "Задачи на движение в 9 классе"}
     programme = practices["Распространение педагогического опыта Заозёрного района на 2025–2027 годы"]
     assert programme.holders == ["Отдел образования администрации Заозёрного района",
                                  "МКУ «Информационно-методический центр Заозёрного района»"]
@@ -404,6 +405,19 @@ def test_practices_in_prose_in_headingless_cards_and_in_a_plan_of_events():
     assert practices["Робототехника в детском саду"].holders == ["МБДОУ «Детский сад № 5 «Ёлочка»»", "Рыбина А.П."]
     assert practices["Смысловое чтение на уроках истории"].holders == ["Титов И.С."]
     assert practices["Игровые приёмы в обучении чтению"].holders == ["Сомова В.А."]
+    # «Практика Е.Н. Лаптевой «…»»: the initials end no sentence
+    assert practices["Задачи на движение в 9 классе"].holders == ["Лаптева Е.Н."]
+
+
+def test_a_passport_written_one_cell_per_line_with_numbered_practices():
+    """Broke: a bare «Наименование» label titled nothing, the «Модель» row was not read, and a practice
+    numbered «5.1» in a cell of its own over its quoted title, with «Носитель — …», was lost."""
+    facts = extract(read_document(FIXTURES / "cell-passport.txt"))
+    network, check = facts.practices
+    assert network.title == "Сетевое объединение «Территория роста»: объективность оценивания"
+    assert (network.holders, network.model, network.level) == (["Гусева М.В."], "network", "municipal")
+    assert check.title == "Перекрёстная проверка ВПР по математике в 5–8 классах"
+    assert check.holders == ["МБОУ «Заозёрный лицей»", "Лебедева А.В."]
 
 
 def test_an_inner_quote_that_closes_the_name_ends_it():

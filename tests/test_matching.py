@@ -60,6 +60,12 @@ def test_an_exam_named_without_that_task_takes_no_other_exams_task() -> None:
     assert not [t for t in understand("подготовка к заданию 27 ЕГЭ по химии")["topics"] if "Task" in t]
 
 
+def test_an_exam_and_a_subject_named_apart_are_that_subjects_exam() -> None:
+    """Broke: «учителю информатики с 27 задачей ЕГЭ» meant informatics and the Russian exam's task 27."""
+    assert understand("кто поможет учителю информатики с 27 задачей ЕГЭ на Python")["topics"] == ["egeInformatics"]
+    assert understand("учитель математики, подготовка к ЕГЭ")["topics"] == ["egeMath"]
+
+
 def test_essay_question_puts_its_holder_first(catalogue: EmbeddedStore) -> None:
     answer = find_mentors(catalogue, "сочинение-рассуждение на лингвистическую тему")
     assert names(answer)[0] == "Кравченко О.А."
@@ -242,7 +248,7 @@ def test_understanding_a_need_does_not_depend_on_hash_order() -> None:
 
 def test_lower_case_use_is_the_verb_not_the_exam() -> None:
     assert not any(t.startswith("ege") for t in understand("use of experiments in chemistry lessons")["topics"])
-    assert "ege" in understand("USE chemistry experiments")["topics"]
+    assert understand("USE chemistry experiments")["topics"] == ["egeChemistry"]  # the exam, and its subject
 
 
 def test_loose_english_matching_needs_the_telling_words_and_the_number() -> None:
