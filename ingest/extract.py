@@ -791,11 +791,12 @@ def _card_title(text: str, card: _Card) -> tuple[int, int] | None:
     if inline:
         end = inline.start()
     quoted = QUOTE.match(text, start, end)
+    after = text[quoted.end():end] if quoted else ""
     first = next(iter(sentences(text, start, end)), None)
-    if quoted and re.fullmatch(r"[\s.]*", text[quoted.end():end]) is None and text[quoted.end()] == ".":
-        end = quoted.end()  # the heading's title, then sentences about it
+    if after.startswith(".") and after.strip(" ."):
+        end = quoted.end()  # «5.1. «Тема». Sentences about it.»: the quoted title
     elif first is not None and end - start > 200:
-        end = first.end
+        end = first.end  # «Компонент 1. Тема. Автор – …. Sentences»: the first sentence
     cue = HEADING_CUE.search(text, start, end) or re.search(r"\s\([^()\n]+\)\.?\s*$", text[start:end])
     if cue is not None:
         end = cue.start() if cue.re is HEADING_CUE else start + cue.start()
