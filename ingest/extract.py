@@ -1109,7 +1109,7 @@ def _spread_practice(event: Practice, listed: list[Practice]) -> Practice | None
 
 
 def _title_words(title: str) -> set[str]:
-    return {vocabulary.lemma(w) for w in re.findall(r"[А-ЯЁа-яёA-Za-z]{4,}", title)}
+    return {t.lemma for t in vocabulary.tokens(title) if len(t.text) >= 4 and not t.text.isdigit()}
 
 
 def _same_title(a: str, b: str) -> bool:

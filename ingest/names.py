@@ -111,10 +111,12 @@ def _excluded(text: str, start: int, end: int, words: list[str]) -> bool:
     return False
 
 
-def _word_before_initials(text: str, m: re.Match, word: str) -> bool:
-    """«Стажировка М.С. Тупицыной», «вебинар С.В. Кима»: a common word before «И.О. Фамилия»."""
+def _word_before_initials(text: str, m: re.Match) -> bool:
+    """«Стажировка М.С. Тупицыной», «вебинар С.В. Кима»: the «Фамилия И.О.» match ``m`` is a common
+    word before «И.О. Фамилия»."""
     if not INITIALS_FIRST.match(text, m.start(2)):
         return False
+    word = m.group(1)
     return bool(forms(word)) or not any({"Surn", "Name"} & p.tag.grammemes for p in morph().parse(word))
 
 
@@ -158,7 +160,7 @@ def find_persons(text: str, use_natasha: bool = True) -> list[Mention]:
             fam, i1, i2 = m.group(surname), m.group(first), m.group(second)
             if fam in NOT_SURNAME or not free(m.start(), m.end()) or _excluded(text, m.start(), m.end(), [fam]):
                 continue
-            if pattern is SURNAME_FIRST and _word_before_initials(text, m, fam):
+            if pattern is SURNAME_FIRST and _word_before_initials(text, m):
                 continue
             add(Mention(fam, f"{i1}." + (f"{i2}." if i2 else ""), None, None, m.start(), m.end()))
     if use_natasha:
@@ -186,7 +188,7 @@ OBLIQUE_FOR_SURE = (("ской", "ская"), ("цкой", "цкая"), ("ско
                     ("ыной", "ына"), ("овым", "ов"), ("евым", "ев"), ("ёвым", "ёв"), ("иным", "ин"), ("ыным", "ын"))
 # endings a surname may have in an oblique case or in the nominative: trusted only when the document
 # also names the person in the nominative (or the given name says which case and gender it is)
-OBLIQUE_MAYBE = {"masc": (("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ыно", "ын"), ("ову", "ов"),
+OBLIQUE_MAYBE = {"masc": (("ова", "ов"), ("ева", "ев"), ("ёва", "ёв"), ("ина", "ин"), ("ына", "ын"), ("ову", "ов"),
                           ("еву", "ев"), ("ину", "ин"), ("ове", "ов"), ("еве", "ев"), ("ине", "ин"), ("ом", ""),
                           ("ем", ""), ("а", ""), ("у", ""), ("е", ""), ("я", "й"), ("ю", "й")),
                  "femn": (("ову", "ова"), ("еву", "ева"), ("ину", "ина"), ("скую", "ская"), ("цкую", "цкая"))}
@@ -206,11 +208,15 @@ def _in_nominative(mentions: list[Mention]) -> list[Mention]:
     for m in mentions:
         if m.given:
             continue
-        sure = next((m.family[:-len(end)] + nom for end, nom in OBLIQUE_FOR_SURE if m.family.endswith(end)), None)
-        maybe = [m.family[:-len(end)] + nom for gender in ("femn", "masc") for end, nom in OBLIQUE_MAYBE[gender]
-                 if m.family.endswith(end) and len(m.family) - len(end) >= 2]
-        m.family = sure or next((c for c in maybe if (c, m.initials[:2]) in known), m.family)
+        sure = _with_endings(m.family, OBLIQUE_FOR_SURE)
+        maybe = _with_endings(m.family, OBLIQUE_MAYBE["femn"] + OBLIQUE_MAYBE["masc"])
+        m.family = next(iter(sure), None) or next((c for c in maybe if (c, m.initials[:2]) in known), m.family)
     return mentions
+
+
+def _with_endings(family: str, endings: tuple[tuple[str, str], ...]) -> list[str]:
+    """``family`` with each oblique ending it has replaced by its nominative one, in the order given."""
+    return [family[:-len(end)] + nom for end, nom in endings if family.endswith(end) and len(family) - len(end) >= 2]
 
 
 def _full_name_in_nominative(m: Mention) -> None:
@@ -227,8 +233,7 @@ def _full_name_in_nominative(m: Mention) -> None:
     endings = OBLIQUE_FOR_SURE + (OBLIQUE_MAYBE["femn"] if gender == "femn" else OBLIQUE_MAYBE["masc"])
     if gender == "femn":  # «Ларионовой», «Ларионову»; «Ким», «Данилюк» do not change
         endings = tuple((end, nom) for end, nom in endings if nom.endswith(("а", "ая")))
-    m.family = next((m.family[:-len(end)] + nom for end, nom in endings
-                     if m.family.endswith(end) and len(m.family) - len(end) >= 2), m.family)
+    m.family = next(iter(_with_endings(m.family, endings)), m.family)
 
 
 def key_of(name: str) -> str:

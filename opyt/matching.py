@@ -127,6 +127,7 @@ def ancestors(local: str) -> dict[str, int]:
 
 
 def is_exam(local: str) -> bool:
+    """«ЕГЭ», «ГИА», «ЕГЭ по химии», its tasks: at or under the state final assessment."""
     return local == "stateFinalAssessment" or "stateFinalAssessment" in ancestors(local)
 
 
@@ -168,7 +169,9 @@ def _subject_exams(topics: list[str]) -> list[str]:
     subjects = [t for t in topics if names_a_subject(t) and not is_exam(t)]
     both = [c for c in _scheme()["broader"] for e in exams for s in subjects if {e, s} <= _scheme()["broader"][c]]
     used = {t for c in both for t in _scheme()["broader"][c]}
-    return [t for t in topics if t not in used] + both if both else topics
+    if not both:
+        return topics
+    return [t for t in topics if t not in used] + vocabulary.unique(both)
 
 
 def _tasks(numbers: list[str], exams: list[str]) -> list[str]:

@@ -373,12 +373,15 @@ def test_a_site_report_with_a_table_of_modules_and_events_that_spread_them():
     became the title), a «Модуль стажировки» column was no column of practices, the authority above
     the school held the site, and an event by a module's author was one more practice."""
     facts = extract(read_document(FIXTURES / "site-report-modules.txt"))
-    site, history, diaries = facts.practices
+    site, history, diaries, conferences = facts.practices
     assert site.title == "Стажировочная площадка как ресурс развития читательской грамотности в сельских школах"
     assert site.holders == ["МБОУ «Ключевская СОШ № 2»"] and site.model == "network"
     assert (history.title, history.holders) == ("Смысловое чтение на уроках истории в 6–7 классах", ["Горелова А.П."])
     assert (diaries.title, diaries.holders) == ("Читательские дневники в начальной школе", ["Лыкова И.С."])
     assert set(diaries.forms) == {"masterClass", "webinar"}  # the webinar spreads the practice
+    # a holder of two practices: the seminar spreads the one whose title shares its words
+    assert conferences.title == "Читательские конференции в 8 классе"
+    assert "seminar" in conferences.forms and "seminar" not in history.forms
 
 
 def test_practices_in_prose_in_headingless_cards_and_in_a_plan_of_events():
